@@ -1,0 +1,107 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CommonErrorCode, CommonException, GlobalExceptionFilter, toErrorBody } from '@pasokh/common';
+import { AppConfig } from '@pasokh/config';
+import { Database } from '@pasokh/database';
+import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
+import { MIGRATIONS } from '../../../migrations';
+import { AppModule } from './app.module';
+import { ENTITIES } from './entities';
+import { resolveSecretKey } from './secret-key';
+
+export interface RunningServer {
+  app: INestApplication;
+  database: Database;
+  url: string;
+  /** Graceful: stop taking requests, let in-flight ones and the workers finish, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Tests hand in a database they prepared (a migrated template copy). */
+  database?: Database;
+  /** Buffer logs until the pino logger is attached (false in tests, to keep their output quiet). */
+  bufferLogs?: boolean;
+}
+
+const JSON_LIMIT = '1mb';
+
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  config = { ...config, secretKey: resolveSecretKey(config) };
+  const database =
+    options.database ??
+    (await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, entities: ENTITIES, migrations: MIGRATIONS }));
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: options.bufferLogs ?? true });
+    configureHttp(app, config);
+    app.enableShutdownHooks();
+    await app.listen(config.port, '0.0.0.0');
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.close();
+    throw error;
+  }
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      try {
+        await app!.close();
+      } finally {
+        await database.close();
+      }
+    })());
+  return { app, database, url: `http://127.0.0.1:${port}`, close };
+}
+
+function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+
+  // Keep the raw bytes: provider signatures are computed over them, not over re-serialised JSON.
+  const keepRaw = (req: Request & { rawBody?: Buffer }, _res: Response, buf: Buffer) => {
+    req.rawBody = buf;
+  };
+  // Inbound messages may carry base64 attachments: room for them, and no more.
+  const inboundLimit = Math.ceil(config.maxAttachmentBytes * 1.4) + 1024 * 1024;
+  app.use('/api/channels/:id/inbound', express.json({ limit: inboundLimit, verify: keepRaw }));
+  app.use(express.json({ limit: JSON_LIMIT, verify: keepRaw }));
+  app.use(express.urlencoded({ extended: false, limit: JSON_LIMIT, verify: keepRaw }));
+  app.use((error: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const body = toErrorBody(error, req.id ? String(req.id) : undefined);
+    res.status(body.statusCode).json(body);
+  });
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const messages = errors.flatMap(function flatten(e): string[] {
+          return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten).map((m) => `${e.property}.${m}`)];
+        });
+        return new CommonException(CommonErrorCode.VALIDATION_FAILED, messages.join('; ') || 'invalid request');
+      },
+    }),
+  );
+  app.useGlobalFilters(new GlobalExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pasokh API')
+      .setDescription('Omnichannel customer-support inbox. Errors: { statusCode, error, message, code }.')
+      .setVersion('0.1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,3 @@
+export * from './api-channel.adapter';
+export * from './api-channel.module';
+export * from './signature';

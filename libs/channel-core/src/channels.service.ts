@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor, AuditService } from '@pasokh/audit';
+import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { TransactionService } from '@pasokh/database';
+import { createHash, randomBytes } from 'node:crypto';
+import { ResolvedChannel } from './channel-adapter';
+import { ChannelAdapterRegistry } from './channel-adapter.registry';
+import { ChannelEntity } from './channel.entity';
+import { ChannelsErrorCode, ChannelsException } from './channels.exception';
+import { ChannelsRepository } from './channels.repository';
+import { ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { mergeSecrets, SecretBox, splitSecrets } from './secret-box';
+
+export interface ChannelWithSecrets {
+  channel: ResolvedChannel;
+  active: boolean;
+  inboundTokenHash: string | null;
+}
+
+export function hashInboundToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+@Injectable()
+export class ChannelsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly channels: ChannelsRepository,
+    private readonly adapters: ChannelAdapterRegistry,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    if (!config.secretKey) throw new Error('the secret key must be resolved before the channels module starts');
+    this.box = new SecretBox(config.secretKey);
+  }
+
+  async list(): Promise<ChannelDto[]> {
+    return Promise.all((await this.channels.findAll()).map((c) => this.toDto(c)));
+  }
+
+  async get(id: string): Promise<ChannelDto> {
+    const channel = await this.channels.findById(id);
+    if (!channel) throw notFound(id);
+    return this.toDto(channel);
+  }
+
+  async create(actor: Actor, input: CreateChannelDto): Promise<CreatedChannelDto> {
+    const adapter = this.adapters.get(input.type);
+    const config = adapter.parseConfig(input.config);
+    await adapter.checkCredentials({ id: '', type: input.type, name: input.name, config });
+    const { publicPart, secrets } = splitSecrets(config, adapter.secretFields);
+    const inboundToken = adapter.usesInboundToken ? `psk_c_${randomBytes(32).toString('base64url')}` : undefined;
+    const id = await this.tx.run(async ({ manager }) => {
+      const id = await this.channels.insert(manager, {
+        type: input.type,
+        name: input.name.trim(),
+        config: publicPart,
+        secrets: Object.keys(secrets).length ? this.box.seal(secrets) : null,
+        inboundTokenHash: inboundToken ? hashInboundToken(inboundToken) : null,
+        active: true,
+      });
+      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart } });
+      return id;
+    });
+    return { ...(await this.get(id)), ...(inboundToken ? { inboundToken } : {}) };
+  }
+
+  async update(actor: Actor, id: string, input: UpdateChannelDto): Promise<ChannelDto> {
+    const current = await this.resolve(id);
+    const adapter = this.adapters.get(current.channel.type);
+    const patch: Partial<ChannelEntity> = {};
+    if (input.name !== undefined) patch.name = input.name.trim();
+    if (input.active !== undefined) patch.active = input.active;
+    if (input.config) {
+      // Secrets are write-only: a client that never saw them sends the config without them.
+      const stored = splitSecrets(current.channel.config, adapter.secretFields).secrets;
+      const config = adapter.parseConfig(mergeSecrets(input.config, { ...stored, ...splitSecrets(input.config, adapter.secretFields).secrets }));
+      await adapter.checkCredentials({ ...current.channel, config });
+      const { publicPart, secrets } = splitSecrets(config, adapter.secretFields);
+      patch.config = publicPart;
+      patch.secrets = Object.keys(secrets).length ? this.box.seal(secrets) : null;
+    }
+    await this.tx.run(async ({ manager }) => {
+      await this.channels.update(manager, id, patch);
+      await this.audit.record(manager, actor, {
+        action: 'channel.updated',
+        entityType: 'channel',
+        entityId: id,
+        data: { name: patch.name, active: patch.active, config: patch.config },
+      });
+    });
+    return this.get(id);
+  }
+
+  /** The channel with its secrets decrypted, for adapters. */
+  async resolve(id: string): Promise<ChannelWithSecrets> {
+    const row = await this.channels.findWithSecrets(id);
+    if (!row) throw notFound(id);
+    const secrets = row.secrets ? this.box.open<Record<string, unknown>>(row.secrets) : {};
+    return {
+      channel: { id: row.id, type: row.type, name: row.name, config: mergeSecrets(row.config, secrets) },
+      active: row.active,
+      inboundTokenHash: row.inboundTokenHash,
+    };
+  }
+
+  recordError(id: string, error: string): Promise<void> {
+    return this.channels.recordError(id, error);
+  }
+
+  private async toDto(channel: ChannelEntity): Promise<ChannelDto> {
+    const adapter = this.adapters.get(channel.type);
+    const cursors = await this.channels.cursors(channel.id);
+    return {
+      id: channel.id,
+      type: channel.type,
+      name: channel.name,
+      active: channel.active,
+      config: channel.config,
+      ...(adapter.webhookPath ? { webhookUrl: this.config.publicUrl + adapter.webhookPath(channel.id) } : {}),
+      health: {
+        lastError: channel.lastError,
+        lastErrorAt: channel.lastErrorAt?.toISOString() ?? null,
+        lastMessageAt: channel.lastMessageAt?.toISOString() ?? null,
+        cursor: Object.fromEntries(cursors.map((c) => [c.key, c.value])),
+      },
+      createdAt: channel.createdAt.toISOString(),
+    };
+  }
+}
+
+function notFound(id: string) {
+  return new ChannelsException(ChannelsErrorCode.CHANNEL_NOT_FOUND, `channel ${id} not found`);
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { AttachmentEntity } from './attachment.entity';
+import { DeliveryStatus, MessageEntity } from './message.entity';
+
+export interface OutboundContext {
+  ticketId: string;
+  ticketNumber: number;
+  channelId: string;
+  subject: string | null;
+  threadKey: string | null;
+  text: string;
+  html: string | null;
+  customerName: string | null;
+  email: string | null;
+  phone: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  externalId: string | null;
+}
+
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<MessageEntity | null> {
+    return manager.findOne(MessageEntity, { where: { id } });
+  }
+
+  findByExternalId(manager: EntityManager, channelId: string, externalMessageId: string): Promise<MessageEntity | null> {
+    return manager.findOne(MessageEntity, { where: { channelId, externalMessageId } });
+  }
+
+  /**
+   * Inserts unless (channel_id, external_message_id) exists: the database, not a prior check, decides
+   * what is a duplicate. Returns the new id, or null for a duplicate.
+   */
+  async insertIfNew(manager: EntityManager, message: Partial<MessageEntity>): Promise<string | null> {
+    const result = await manager.createQueryBuilder().insert().into(MessageEntity).values(message).orIgnore().returning('id').execute();
+    return result.raw[0]?.id ?? null;
+  }
+
+  async insert(manager: EntityManager, message: Partial<MessageEntity>): Promise<MessageEntity> {
+    const result = await manager.insert(MessageEntity, message);
+    return manager.findOneOrFail(MessageEntity, { where: { id: result.identifiers[0].id } });
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id). */
+  listForTicket(ticketId: string, after: [string, string] | null, limit: number): Promise<MessageEntity[]> {
+    const qb = this.dataSource.manager.createQueryBuilder(MessageEntity, 'm').where('m.ticketId = :ticketId', { ticketId });
+    if (after) qb.andWhere('(m.createdAt, m.id) > (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
+    return qb.orderBy('m.createdAt', 'ASC').addOrderBy('m.id', 'ASC').limit(limit + 1).getMany();
+  }
+
+  async updateDelivery(
+    manager: EntityManager = this.dataSource.manager,
+    id: string,
+    patch: { deliveryStatus?: DeliveryStatus; error?: string | null; providerMessageId?: string | null; sentAt?: Date | null },
+  ): Promise<void> {
+    await manager.update(MessageEntity, { id }, patch);
+  }
+
+  /** What the delivery worker needs to address a reply: ticket, customer, and their id on the channel. */
+  async outboundContext(messageId: string): Promise<OutboundContext | null> {
+    const rows: OutboundContext[] = await this.dataSource.query(
+      `SELECT m.ticket_id AS "ticketId", m.text, m.html, t.number::int AS "ticketNumber", t.subject, t.thread_key AS "threadKey",
+              t.channel_id AS "channelId", cu.name AS "customerName", cu.email, cu.phone, a.id AS "agentId", a.name AS "agentName",
+              (SELECT i.external_id FROM customer_identities i JOIN channels ch ON ch.id = t.channel_id
+                WHERE i.customer_id = t.customer_id AND i.channel_type = ch.type ORDER BY i.created_at DESC LIMIT 1) AS "externalId"
+         FROM messages m JOIN tickets t ON t.id = m.ticket_id JOIN customers cu ON cu.id = t.customer_id
+         LEFT JOIN agents a ON a.id = m.author_id
+        WHERE m.id = $1`,
+      [messageId],
+    );
+    return rows[0] ?? null;
+  }
+
+  attachmentsOf(messageIds: string[], manager: EntityManager = this.dataSource.manager): Promise<AttachmentEntity[]> {
+    if (!messageIds.length) return Promise.resolve([]);
+    return manager.find(AttachmentEntity, { where: { messageId: In(messageIds) }, order: { createdAt: 'ASC' } });
+  }
+
+  findAttachment(id: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentEntity | null> {
+    return manager.findOne(AttachmentEntity, { where: { id } });
+  }
+
+  async insertAttachments(manager: EntityManager, rows: Array<Partial<AttachmentEntity>>): Promise<void> {
+    if (rows.length) await manager.insert(AttachmentEntity, rows);
+  }
+
+  /** Attaches uploads that are not on a message yet; returns how many were. */
+  async claimUploads(manager: EntityManager, ids: string[], messageId: string): Promise<number> {
+    if (!ids.length) return 0;
+    const result = await manager.update(AttachmentEntity, { id: In(ids), messageId: IsNull() }, { messageId });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './outbox-item.entity';
+export * from './outbox.module';
+export * from './outbox.repository';

@@ -1,0 +1,33 @@
+import { TicketDto } from './dto/ticket.dto';
+import { TicketView } from './tickets.repository';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTicketDto(row: TicketView): TicketDto {
+  return {
+    id: row.id,
+    number: Number(row.number),
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    channel: { id: row.channel_id, type: row.channel_type, name: row.channel_name },
+    customer: { id: row.customer_id, name: row.customer_name },
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    tags: row.tags,
+    messageCount: row.message_count,
+    snoozedUntil: iso(row.snoozed_until),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    lastMessageAt: row.last_message_at.toISOString(),
+    firstResponseAt: iso(row.first_response_at),
+    resolvedAt: iso(row.resolved_at),
+    sla: {
+      policyId: row.sla_policy_id,
+      firstResponseDueAt: iso(row.first_response_due_at),
+      nextResponseDueAt: iso(row.next_response_due_at),
+      resolutionDueAt: iso(row.resolution_due_at),
+      state: row.sla_state,
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { SlaState, TicketEntity, TicketPriority, TicketStatus } from './ticket.entity';
+
+/** A ticket row with the names the API shows next to it. */
+export interface TicketView {
+  id: string;
+  number: string;
+  subject: string | null;
+  status: TicketStatus;
+  priority: TicketPriority;
+  channel_id: string;
+  channel_type: string;
+  channel_name: string;
+  customer_id: string;
+  customer_name: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  tags: string[];
+  message_count: number;
+  snoozed_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  last_message_at: Date;
+  first_response_at: Date | null;
+  resolved_at: Date | null;
+  sla_policy_id: string | null;
+  sla_state: SlaState;
+  first_response_due_at: Date | null;
+  next_response_due_at: Date | null;
+  resolution_due_at: Date | null;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus[];
+  priority?: TicketPriority[];
+  channelType?: string;
+  channelId?: string;
+  /** An agent id, or 'none' for unassigned. */
+  assigneeId?: string;
+  teamId?: string;
+  tag?: string;
+  customerId?: string;
+  search?: { text: string; number: number | null };
+  /** Agents (not supervisors/admins) do not see restricted teams they are not in. */
+  viewerAgentId?: string;
+}
+
+const VIEW = `
+  SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel_id, ch.type AS channel_type, ch.name AS channel_name,
+         t.customer_id, cu.name AS customer_name, t.assignee_id, t.team_id, t.tags, t.message_count, t.snoozed_until,
+         t.created_at, t.updated_at, t.last_message_at, t.first_response_at, t.resolved_at,
+         t.sla_policy_id, t.sla_state, t.first_response_due_at, t.next_response_due_at, t.resolution_due_at
+    FROM tickets t
+    JOIN channels ch ON ch.id = t.channel_id
+    JOIN customers cu ON cu.id = t.customer_id`;
+
+const VISIBLE = `(t.team_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM teams tm WHERE tm.id = t.team_id AND tm.restricted
+       AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = tm.id AND m.agent_id = $VIEWER)))`;
+
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async view(id: string, manager: EntityManager = this.dataSource.manager, viewerAgentId?: string): Promise<TicketView | null> {
+    const params: unknown[] = [id];
+    let sql = `${VIEW} WHERE t.id = $1`;
+    if (viewerAgentId) {
+      params.push(viewerAgentId);
+      sql += ` AND ${VISIBLE.replace('$VIEWER', '$2')}`;
+    }
+    const rows: TicketView[] = await manager.query(sql, params);
+    return rows[0] ?? null;
+  }
+
+  /** Newest activity first, keyset-paginated on (last_message_at, id). Every filter is index-backed. */
+  async list(filter: TicketFilter, after: [string, string] | null, limit: number): Promise<TicketView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.status?.length) where.push(`t.status = ANY(${param(filter.status)}::text[])`);
+    if (filter.priority?.length) where.push(`t.priority = ANY(${param(filter.priority)}::text[])`);
+    if (filter.channelType) where.push(`ch.type = ${param(filter.channelType)}`);
+    if (filter.channelId) where.push(`t.channel_id = ${param(filter.channelId)}`);
+    if (filter.assigneeId === 'none') where.push('t.assignee_id IS NULL');
+    else if (filter.assigneeId) where.push(`t.assignee_id = ${param(filter.assigneeId)}`);
+    if (filter.teamId === 'none') where.push('t.team_id IS NULL');
+    else if (filter.teamId) where.push(`t.team_id = ${param(filter.teamId)}`);
+    if (filter.tag) where.push(`t.tags @> ARRAY[${param(filter.tag)}]::text[]`);
+    if (filter.customerId) where.push(`t.customer_id = ${param(filter.customerId)}`);
+    if (filter.search) {
+      const like = param(`%${filter.search.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      const byNumber = filter.search.number !== null ? ` OR t.number = ${param(filter.search.number)}` : '';
+      where.push(`(t.search_text LIKE ${like} OR cu.search_text LIKE ${like}${byNumber})`);
+    }
+    if (filter.viewerAgentId) where.push(VISIBLE.replace('$VIEWER', param(filter.viewerAgentId)));
+    if (after) where.push(`(t.last_message_at, t.id) < (${param(after[0])}::timestamptz, ${param(after[1])}::uuid)`);
+    const sql = `${VIEW} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${param(limit + 1)}`;
+    return this.dataSource.query(sql, params);
+  }
+
+  findById(manager: EntityManager, id: string): Promise<TicketEntity | null> {
+    return manager.findOne(TicketEntity, { where: { id } });
+  }
+
+  findForUpdate(manager: EntityManager, id: string): Promise<TicketEntity | null> {
+    return manager.createQueryBuilder(TicketEntity, 't').setLock('pessimistic_write').where('t.id = :id', { id }).getOne();
+  }
+
+  /** The customer's latest ticket in this conversation (channel + thread), locked for this transaction. */
+  findLatestInConversation(manager: EntityManager, customerId: string, channelId: string, threadKey: string | null): Promise<TicketEntity | null> {
+    return manager
+      .createQueryBuilder(TicketEntity, 't')
+      .setLock('pessimistic_write')
+      .where('t.customerId = :customerId AND t.channelId = :channelId', { customerId, channelId })
+      .andWhere(threadKey === null ? 't.threadKey IS NULL' : 't.threadKey = :threadKey', { threadKey })
+      .orderBy('t.createdAt', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  async insert(manager: EntityManager, ticket: Partial<TicketEntity>): Promise<TicketEntity> {
+    const result = await manager.insert(TicketEntity, ticket);
+    return manager.findOneOrFail(TicketEntity, { where: { id: result.identifiers[0].id } });
+  }
+
+  async update(manager: EntityManager, id: string, patch: Partial<TicketEntity>): Promise<void> {
+    await manager.update(TicketEntity, { id }, patch);
+  }
+
+  /** A customer message arrived: counters and times move, a waiting ticket is open again. */
+  async recordCustomerMessage(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE tickets SET message_count = message_count + 1,
+              last_message_at = GREATEST(last_message_at, $2), last_customer_message_at = GREATEST(last_customer_message_at, $2),
+              status = CASE WHEN status IN ('pending', 'snoozed') THEN 'open' ELSE status END,
+              snoozed_until = NULL, updated_at = now()
+        WHERE id = $1`,
+      [id, at],
+    );
+  }
+
+  /** An agent's public reply: counters, times, and the first response if this is it. */
+  async recordAgentReply(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE tickets SET message_count = message_count + 1,
+              last_message_at = GREATEST(last_message_at, $2), last_agent_message_at = $2,
+              first_response_at = COALESCE(first_response_at, $2), updated_at = now()
+        WHERE id = $1`,
+      [id, at],
+    );
+  }
+
+  async existsAgent(manager: EntityManager, agentId: string): Promise<boolean> {
+    const rows = await manager.query('SELECT 1 FROM agents WHERE id = $1 AND active', [agentId]);
+    return rows.length > 0;
+  }
+
+  async existsTeam(manager: EntityManager, teamId: string): Promise<boolean> {
+    const rows = await manager.query('SELECT 1 FROM teams WHERE id = $1', [teamId]);
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@pasokh/audit';
+import { decodeCursor, DEFAULT_PAGE_SIZE, normalizeText, Page, Principal, toAsciiDigits, toPage } from '@pasokh/common';
+import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
+import { EntityManager } from 'typeorm';
+import { ListTicketsQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
+import { TicketEntity } from './ticket.entity';
+import { toTicketDto } from './ticket.mapper';
+import { TicketsErrorCode, TicketsException } from './tickets.exception';
+import { TicketFilter, TicketsRepository } from './tickets.repository';
+
+/** Agents see every ticket but those of restricted teams they are not in; supervisors and admins see all. */
+export function viewerFilter(principal: Principal): string | undefined {
+  return principal.role === 'agent' ? principal.agentId : undefined;
+}
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly tickets: TicketsRepository,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async list(principal: Principal, query: ListTicketsQuery): Promise<Page<TicketDto>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor(query.cursor, 2) as [string, string] | null;
+    const filter: TicketFilter = {
+      status: query.status,
+      priority: query.priority,
+      channelType: query.channelType,
+      channelId: query.channelId,
+      assigneeId: query.assigneeId === 'me' ? principal.agentId : query.assigneeId,
+      teamId: query.teamId,
+      tag: query.tag,
+      customerId: query.customerId,
+      viewerAgentId: viewerFilter(principal),
+    };
+    if (query.q) {
+      const numberMatch = /^#?(\d+)$/.exec(toAsciiDigits(query.q.trim()));
+      filter.search = { text: normalizeText(query.q), number: numberMatch ? Number(numberMatch[1]) : null };
+    }
+    const rows = await this.tickets.list(filter, after, limit);
+    return toPage(rows, limit, (r) => [r.last_message_at.toISOString(), r.id], toTicketDto);
+  }
+
+  async get(principal: Principal | null, id: string, manager?: EntityManager): Promise<TicketDto> {
+    const row = await this.tickets.view(id, manager, principal ? viewerFilter(principal) : undefined);
+    if (!row) throw new TicketsException(TicketsErrorCode.TICKET_NOT_FOUND, `ticket ${id} not found`);
+    return toTicketDto(row);
+  }
+
+  /** Throws TICKET_NOT_FOUND unless the principal may see the ticket. */
+  async assertVisible(principal: Principal, id: string): Promise<void> {
+    await this.get(principal, id);
+  }
+
+  async update(principal: Principal, id: string, input: UpdateTicketDto): Promise<TicketDto> {
+    return this.tx.run(async ({ manager, afterCommit }) => {
+      await this.get(principal, id, manager);
+      const ticket = (await this.tickets.findForUpdate(manager, id))!;
+      const patch = await this.buildPatch(manager, ticket, input);
+      const changes = Object.fromEntries(
+        Object.entries(patch).map(([key, value]) => [key, { from: (ticket as unknown as Record<string, unknown>)[key], to: value }]),
+      );
+      if (Object.keys(patch).length) {
+        await this.tickets.update(manager, id, patch);
+        await this.audit.record(manager, { type: 'agent', id: principal.agentId }, { action: 'ticket.updated', entityType: 'ticket', entityId: id, data: changes });
+        afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
+      }
+      return this.get(null, id, manager);
+    });
+  }
+
+  private async buildPatch(manager: EntityManager, ticket: TicketEntity, input: UpdateTicketDto): Promise<Partial<TicketEntity>> {
+    const patch: Partial<TicketEntity> = {};
+    if (input.status !== undefined && input.status !== ticket.status) {
+      patch.status = input.status;
+      const now = new Date();
+      if (input.status === 'resolved') patch.resolvedAt = now;
+      if (input.status === 'closed') {
+        patch.closedAt = now;
+        patch.resolvedAt = ticket.resolvedAt ?? now;
+      }
+      if (input.status === 'open' || input.status === 'pending') {
+        patch.resolvedAt = null;
+        patch.closedAt = null;
+      }
+      if (input.status === 'snoozed' && !input.snoozedUntil) {
+        throw new TicketsException(TicketsErrorCode.SNOOZE_NEEDS_TIME, 'status snoozed needs snoozedUntil');
+      }
+      if (input.status !== 'snoozed') patch.snoozedUntil = null;
+    }
+    if (input.snoozedUntil !== undefined) {
+      patch.snoozedUntil = input.snoozedUntil ? new Date(input.snoozedUntil) : null;
+      if (patch.snoozedUntil && (input.status ?? ticket.status) !== 'snoozed') patch.status = 'snoozed';
+    }
+    if (input.priority !== undefined && input.priority !== ticket.priority) patch.priority = input.priority;
+    if (input.subject !== undefined) patch.subject = input.subject;
+    if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
+      if (input.assigneeId && !(await this.tickets.existsAgent(manager, input.assigneeId))) {
+        throw new TicketsException(TicketsErrorCode.ASSIGNEE_NOT_FOUND, `agent ${input.assigneeId} does not exist or is deactivated`);
+      }
+      patch.assigneeId = input.assigneeId;
+    }
+    if (input.teamId !== undefined && input.teamId !== ticket.teamId) {
+      if (input.teamId && !(await this.tickets.existsTeam(manager, input.teamId))) {
+        throw new TicketsException(TicketsErrorCode.TEAM_NOT_FOUND, `team ${input.teamId} does not exist`);
+      }
+      patch.teamId = input.teamId;
+    }
+    if (input.tags !== undefined) {
+      patch.tags = [...new Set(input.tags.map((t) => t.trim()).filter(Boolean))];
+    }
+    if (patch.subject !== undefined) patch.searchText = normalizeText(patch.subject);
+    return patch;
+  }
+}
