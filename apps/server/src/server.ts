@@ -24,8 +24,6 @@ export interface RunningServer {
 export interface StartOptions {
   /** Tests hand in a database they prepared (a migrated template copy). */
   database?: Database;
-  /** Buffer logs until the pino logger is attached (false in tests, to keep their output quiet). */
-  bufferLogs?: boolean;
 }
 
 const JSON_LIMIT = '1mb';
@@ -37,7 +35,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     (await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, entities: ENTITIES, migrations: MIGRATIONS }));
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: options.bufferLogs ?? true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: true });
     configureHttp(app, config);
     app.enableShutdownHooks();
     await app.listen(config.port, '0.0.0.0');

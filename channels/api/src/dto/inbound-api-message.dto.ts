@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBase64, IsDateString, IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsBase64, IsDateString, IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 
 export class InboundSenderDto {
   @IsString() @MinLength(1) @MaxLength(256) externalId: string;
@@ -17,7 +17,7 @@ export class InboundAttachmentDto {
 /** The body of POST /api/channels/:id/inbound (API.md). */
 export class InboundApiMessageDto {
   @IsString() @MinLength(1) @MaxLength(256) externalMessageId: string;
-  @ValidateNested() @Type(() => InboundSenderDto) from: InboundSenderDto;
+  @IsObject() @ValidateNested() @Type(() => InboundSenderDto) from: InboundSenderDto;
   @IsString() @MaxLength(100_000) text: string;
   @IsOptional() @IsString() @MaxLength(500_000) html?: string;
   @IsOptional() @IsString() @MaxLength(500) subject?: string;
