@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Page, ParseId, Principal } from '@pasokh/common';
 import { CustomersService } from './customers.service';
@@ -26,6 +26,7 @@ export class CustomersController {
   }
 
   @Post(':id/merge')
+  @HttpCode(200)
   merge(@CurrentPrincipal() principal: Principal, @Param('id', ParseId) id: string, @Body() body: MergeCustomerDto): Promise<CustomerDto> {
     return this.customers.merge({ type: 'agent', id: principal.agentId }, id, body.sourceCustomerId);
   }
