@@ -14,7 +14,8 @@ import { MessagesService } from './messages.service';
     // Multer answers 413 itself once a file passes the limit, before it is all in memory.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: { fileSize: config.maxAttachmentBytes, files: 1 } }),
+      // Browsers send UTF-8 file names (فاکتور.pdf); busboy's default would read them as latin1.
+      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: config.maxAttachmentBytes, files: 1 } }),
     }),
   ],
   controllers: [MessagesController],

@@ -20,18 +20,21 @@ export class OutboxRepository {
    * The claim is its own short transaction, so no lock is held while the provider is called.
    */
   async claim(limit: number, leaseMs: number): Promise<OutboxItemEntity[]> {
+    // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `UPDATE outbox SET status = 'processing', attempts = attempts + 1,
-              locked_until = now() + ($2 || ' milliseconds')::interval, updated_at = now()
-        WHERE id IN (
-          SELECT id FROM outbox
-           WHERE (status = 'pending' AND next_attempt_at <= now())
-              OR (status = 'processing' AND locked_until < now())
-           ORDER BY next_attempt_at
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, kind, payload, attempts`,
-      [limit, String(leaseMs)],
+      `WITH claimed AS (
+         UPDATE outbox SET status = 'processing', attempts = attempts + 1,
+                locked_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
+          WHERE id IN (
+            SELECT id FROM outbox
+             WHERE (status = 'pending' AND next_attempt_at <= now())
+                OR (status = 'processing' AND locked_until < now())
+             ORDER BY next_attempt_at
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED)
+          RETURNING id, kind, payload, attempts)
+       SELECT * FROM claimed`,
+      [limit, leaseMs],
     );
     return rows.map((r) => this.dataSource.manager.create(OutboxItemEntity, { id: r.id as string, kind: r.kind as string, payload: r.payload as Record<string, unknown>, attempts: r.attempts as number }));
   }

@@ -73,7 +73,19 @@ const state = {
   serverLog: [], // last lines of the server's stdout/stderr
   serverLogLines: 0,
   cleaning: null,
+  aborted: null, // the signal name once SIGINT/SIGTERM arrived: every loop and step stops
 };
+
+function checkAbort() {
+  if (state.aborted) throw new Error(`aborted by ${state.aborted}`);
+}
+
+/** A pg Client that never crashes the process when the server ends its connection (DROP DATABASE ... FORCE). */
+function newClient(connectionString) {
+  const client = new Client({ connectionString });
+  client.on('error', (error) => log(`pg client error: ${error.message}`));
+  return client;
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -156,7 +168,7 @@ function readRssMb(pid) {
 // ---------------------------------------------------------------- databases
 
 async function withAdmin(fn) {
-  const client = new Client({ connectionString: ADMIN_URL });
+  const client = newClient(ADMIN_URL);
   await client.connect();
   try {
     return await fn(client);
@@ -166,8 +178,8 @@ async function withAdmin(fn) {
 }
 
 async function createDatabase(name) {
+  state.databases.push(name); // before CREATE: an interrupt mid-way still drops it (IF EXISTS)
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
-  state.databases.push(name);
 }
 
 async function dropDatabases() {
@@ -272,7 +284,7 @@ async function ingestPhase(agent, port, channelId, inboundToken) {
   const deadline = start + DURATION_SEC * 1000;
 
   async function worker(w) {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && !state.aborted) {
       const n = seq++;
       const c = n % CUSTOMERS;
       const body = {
@@ -341,7 +353,7 @@ async function rawPhase(url) {
       const client = await pool.connect();
       let broken = false;
       try {
-        for (let n = 0; performance.now() < deadline; n++) {
+        for (let n = 0; performance.now() < deadline && !state.aborted; n++) {
           const c = n % CUSTOMERS;
           const params = [`raw-${runId}-${w}-${n}`, `سلام، سفارش من کجاست؟ order ${c}`];
           const t0 = performance.now();
@@ -398,7 +410,11 @@ async function cleanup() {
     } catch (error) {
       log(`dropping databases failed: ${error.message}`);
     }
-    if (state.tmpDir) fs.rmSync(state.tmpDir, { recursive: true, force: true });
+    try {
+      if (state.tmpDir) fs.rmSync(state.tmpDir, { recursive: true, force: true });
+    } catch (error) {
+      log(`removing ${state.tmpDir} failed: ${error.message}`);
+    }
   })();
   return state.cleaning;
 }
@@ -421,6 +437,7 @@ async function main() {
   const rawDb = `pasokh_bench_${stamp}_raw`;
   await createDatabase(benchDb);
   await createDatabase(rawDb);
+  checkAbort();
   state.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pasokh-bench-'));
 
   const port = await freePort();
@@ -445,6 +462,7 @@ async function main() {
   let serverRssMb = null;
   try {
     await waitForHealth(agent, port);
+    checkAbort();
     log(`server healthy after ${Math.round(performance.now() - bootStart)} ms (pid ${child.pid})`);
 
     const login = await request(agent, port, 'POST', '/api/auth/login', { body: { email: 'bench@example.com', password: 'bench-password' } });
@@ -459,7 +477,9 @@ async function main() {
     if (!channel.id || !channel.inboundToken) throw new Error(`channel response lacks id/inboundToken: ${created.body.slice(0, 300)}`);
 
     log(`ingest phase: ${CONCURRENCY} clients for ${DURATION_SEC} s`);
+    checkAbort();
     ingest = await ingestPhase(agent, port, channel.id, channel.inboundToken);
+    checkAbort();
     serverRssMb = readRssMb(child.pid);
   } finally {
     agent.destroy();
@@ -471,7 +491,7 @@ async function main() {
 
   // Sanity check: what the server stored.
   const stored = await (async () => {
-    const c = new Client({ connectionString: dbUrl(benchDb) });
+    const c = newClient(dbUrl(benchDb));
     await c.connect();
     try {
       const { rows } = await c.query(
@@ -485,8 +505,10 @@ async function main() {
     }
   })();
 
+  checkAbort();
   log(`raw phase: ${CONCURRENCY} pg connections for ${DURATION_SEC} s (${RAW_MODE})`);
   const raw = await rawPhase(dbUrl(rawDb));
+  checkAbort();
 
   const ratio = raw.perSec > 0 ? ingest.perSec / raw.perSec : null;
   const lines = [
@@ -532,10 +554,13 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 watchdog.unref();
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    cleanup().finally(() => process.exit(130));
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
+for (const signal of Object.keys(SIGNAL_EXIT)) {
+  process.on(signal, () => {
+    if (state.aborted) return; // already cleaning up
+    state.aborted = signal;
+    log(`${signal}: stopping and cleaning up`);
+    cleanup().finally(() => process.exit(SIGNAL_EXIT[signal]));
   });
 }
 
@@ -547,6 +572,10 @@ main()
     process.exit(0);
   })
   .catch(async (error) => {
+    if (state.aborted) {
+      await cleanup();
+      process.exit(SIGNAL_EXIT[state.aborted]);
+    }
     log(`failed: ${error && error.stack ? error.stack : error}`);
     printServerLog('server output');
     await cleanup();
