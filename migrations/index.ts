@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { IngestFunction1764000000001 } from './1764000000001-ingest-function';
 
 /** Every migration, oldest first. A new migration is added here by hand, as its SQL is reviewed. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001];

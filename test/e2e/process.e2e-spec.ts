@@ -148,7 +148,8 @@ describe('the server process', () => {
 
     await expect(code).resolves.toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
-    // The signal landed mid-load, and what was in flight then was answered.
+    // The signal landed mid-load, and requests in flight then were still answered. (Some may instead
+    // see a reset: connections the kernel accepted but Node had not yet, when the listener closed.)
     expect(inFlightAtSignal.length).toBeGreaterThan(0);
     expect(inFlightAtSignal.filter((id) => acked(outcomes.get(id))).length).toBeGreaterThan(0);
     // Every request got a 202 or could not reach the server; never a 5xx or any other answer.
@@ -173,8 +174,6 @@ describe('the server process', () => {
       [channel.id],
     );
     const stored = new Map(rows.map((r) => [r.external_message_id, r.n]));
-    const errIds = [...outcomes].filter(([, o]) => 'error' in o).map(([id]) => id);
-    console.log(JSON.stringify({ inFlight: inFlightAtSignal.length, inFlightAcked: inFlightAtSignal.filter((id) => acked(outcomes.get(id))).length, total: outcomes.size, errs: errIds.length, errsStored: errIds.filter((id) => stored.has(id)), errKinds: [...new Set(errIds.map((id) => (outcomes.get(id) as any).error))] }));
     expect(ackedIds.filter((id) => stored.get(id) !== 1)).toEqual([]);
     expect(rows.filter((r) => r.n !== 1)).toEqual([]);
   }, 180_000);

@@ -34,10 +34,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     options.database ??
     (await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, entities: ENTITIES, migrations: MIGRATIONS }));
   let app: NestExpressApplication | undefined;
+  let shuttingDown = false;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: true });
-    configureHttp(app, config);
-    app.enableShutdownHooks();
+    configureHttp(app, config, () => shuttingDown);
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -48,17 +48,27 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      // server.close() alone waits for keep-alive clients that keep sending: answer them with
+      // Connection: close and drop connections as soon as they go idle.
+      shuttingDown = true;
+      const httpServer = app!.getHttpServer() as import('node:http').Server;
+      const reaper = setInterval(() => httpServer.closeIdleConnections(), 100);
       try {
         await app!.close();
       } finally {
+        clearInterval(reaper);
         await database.close();
       }
     })());
   return { app, database, url: `http://127.0.0.1:${port}`, close };
 }
 
-function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+function configureHttp(app: NestExpressApplication, config: AppConfig, shuttingDown: () => boolean): void {
   app.useLogger(app.get(Logger));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (shuttingDown()) res.setHeader('Connection', 'close');
+    next();
+  });
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
 

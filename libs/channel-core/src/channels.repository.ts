@@ -36,8 +36,8 @@ export class ChannelsRepository {
     await this.dataSource.manager.update(ChannelEntity, { id }, { lastError: error.slice(0, 2000), lastErrorAt: new Date() });
   }
 
-  async recordMessage(manager: EntityManager, id: string, at: Date): Promise<void> {
-    await manager.query('UPDATE channels SET last_message_at = GREATEST(last_message_at, $2) WHERE id = $1', [id, at]);
+  async recordMessage(id: string, at: Date): Promise<void> {
+    await this.dataSource.query('UPDATE channels SET last_message_at = GREATEST(last_message_at, $2) WHERE id = $1', [id, at]);
   }
 
   cursors(channelId: string): Promise<ChannelCursorEntity[]> {

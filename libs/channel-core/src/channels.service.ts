@@ -21,9 +21,18 @@ export function hashInboundToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+// Every inbound request resolves its channel (a read and an AES-GCM open): a few seconds of caching
+// keep that off the hot path; an update on this instance drops the entry at once.
+const RESOLVE_TTL_MS = 5_000;
+// Channel health's "last message at" is advisory: writing it once per interval keeps every ingest
+// transaction from queueing on the one channel row.
+const HEALTH_WRITE_INTERVAL_MS = 5_000;
+
 @Injectable()
 export class ChannelsService {
   private readonly box: SecretBox;
+  private readonly resolved = new Map<string, { value: ChannelWithSecrets; expiresAt: number }>();
+  private readonly lastHealthWrite = new Map<string, number>();
 
   constructor(
     private readonly channels: ChannelsRepository,
@@ -82,6 +91,7 @@ export class ChannelsService {
       patch.config = publicPart;
       patch.secrets = Object.keys(secrets).length ? this.box.seal(secrets) : null;
     }
+    this.resolved.delete(id);
     await this.tx.run(async ({ manager }) => {
       await this.channels.update(manager, id, patch);
       await this.audit.record(manager, actor, {
@@ -91,19 +101,32 @@ export class ChannelsService {
         data: { name: patch.name, active: patch.active, config: patch.config },
       });
     });
+    this.resolved.delete(id);
     return this.get(id);
   }
 
   /** The channel with its secrets decrypted, for adapters. */
   async resolve(id: string): Promise<ChannelWithSecrets> {
+    const cached = this.resolved.get(id);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
     const row = await this.channels.findWithSecrets(id);
     if (!row) throw notFound(id);
     const secrets = row.secrets ? this.box.open<Record<string, unknown>>(row.secrets) : {};
-    return {
+    const value = {
       channel: { id: row.id, type: row.type, name: row.name, config: mergeSecrets(row.config, secrets) },
       active: row.active,
       inboundTokenHash: row.inboundTokenHash,
     };
+    this.resolved.set(id, { value, expiresAt: Date.now() + RESOLVE_TTL_MS });
+    return value;
+  }
+
+  /** Notes a message for the channel's health, at most once per interval, outside any transaction. */
+  noteMessage(id: string, at: Date): void {
+    const last = this.lastHealthWrite.get(id) ?? 0;
+    if (at.getTime() - last < HEALTH_WRITE_INTERVAL_MS) return;
+    this.lastHealthWrite.set(id, at.getTime());
+    this.channels.recordMessage(id, at).catch(() => this.lastHealthWrite.delete(id));
   }
 
   recordError(id: string, error: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CustomerIdentityEntity } from './customer-identity.entity';
 import { CustomerEntity } from './customer.entity';
 
@@ -11,34 +11,8 @@ export class CustomersRepository {
     return manager.findOne(CustomerEntity, { where: { id } });
   }
 
-  async findByIdentity(manager: EntityManager, channelType: string, externalId: string): Promise<CustomerEntity | null> {
-    const identity = await manager.findOne(CustomerIdentityEntity, { where: { channelType, externalId } });
-    return identity ? this.findById(identity.customerId, manager) : null;
-  }
-
-  /** The oldest live customer with this exact (normalised) email or phone. */
-  findByContact(manager: EntityManager, field: 'email' | 'phone', value: string): Promise<CustomerEntity | null> {
-    return manager.findOne(CustomerEntity, { where: { [field]: value, mergedIntoId: IsNull() }, order: { createdAt: 'ASC' } });
-  }
-
-  async insert(manager: EntityManager, customer: Partial<CustomerEntity>): Promise<CustomerEntity> {
-    const result = await manager.insert(CustomerEntity, customer);
-    return (await this.findById(result.identifiers[0].id, manager))!;
-  }
-
   async update(manager: EntityManager, id: string, patch: Partial<CustomerEntity>): Promise<void> {
     await manager.update(CustomerEntity, { id }, patch);
-  }
-
-  /** ON CONFLICT: an identity already owned stays with its owner. */
-  async addIdentity(manager: EntityManager, customerId: string, channelType: string, externalId: string): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerIdentityEntity)
-      .values({ customerId, channelType, externalId })
-      .orIgnore()
-      .execute();
   }
 
   identities(customerIds: string[], manager: EntityManager = this.dataSource.manager): Promise<CustomerIdentityEntity[]> {
@@ -82,10 +56,14 @@ export class CustomersRepository {
     return { identities: identities[1] ?? 0, tickets: tickets[1] ?? 0 };
   }
 
-  /** Serialises work on one person across transactions (see CustomerResolver). */
+  /**
+   * Serialises work on one person across transactions (see CustomerResolver): transaction-scoped
+   * advisory locks, taken in sorted order in one round trip so two callers never deadlock.
+   */
   async lockKeys(manager: EntityManager, keys: string[]): Promise<void> {
-    for (const key of [...new Set(keys)].sort()) {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-    }
+    await manager.query(
+      'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted',
+      [keys],
+    );
   }
 }

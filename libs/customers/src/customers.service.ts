@@ -4,11 +4,15 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, normalizeEmail, normalizePhone, normal
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
 import { EntityManager } from 'typeorm';
-import { searchText } from './customer-resolver';
 import { CustomerEntity } from './customer.entity';
 import { CustomersErrorCode, CustomersException } from './customers.exception';
 import { CustomersRepository } from './customers.repository';
 import { CustomerDto, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto';
+
+/** What customer search matches: name, email and phone, with Persian/Arabic forms folded. */
+export function searchText(c: { name: string | null; email: string | null; phone: string | null }): string {
+  return normalizeText([c.name, c.email, c.phone].filter(Boolean).join(' '));
+}
 
 @Injectable()
 export class CustomersService {

@@ -1,6 +1,6 @@
 export * from './customer-identity.entity';
-export * from './customer-resolver';
 export * from './customer.entity';
 export * from './customers.exception';
 export * from './customers.module';
 export * from './customers.repository';
+export { searchText } from './customers.service';

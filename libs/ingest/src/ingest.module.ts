@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CustomersModule } from '@pasokh/customers';
 import { MessagesModule } from '@pasokh/messages';
-import { TicketsModule } from '@pasokh/tickets';
+import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [CustomersModule, TicketsModule, MessagesModule],
-  providers: [IngestService],
+  imports: [MessagesModule],
+  providers: [IngestRepository, IngestService],
   exports: [IngestService],
 })
 export class IngestModule {}

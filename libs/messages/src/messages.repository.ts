@@ -27,19 +27,6 @@ export class MessagesRepository {
     return manager.findOne(MessageEntity, { where: { id } });
   }
 
-  findByExternalId(manager: EntityManager, channelId: string, externalMessageId: string): Promise<MessageEntity | null> {
-    return manager.findOne(MessageEntity, { where: { channelId, externalMessageId } });
-  }
-
-  /**
-   * Inserts unless (channel_id, external_message_id) exists: the database, not a prior check, decides
-   * what is a duplicate. Returns the new id, or null for a duplicate.
-   */
-  async insertIfNew(manager: EntityManager, message: Partial<MessageEntity>): Promise<string | null> {
-    const result = await manager.createQueryBuilder().insert().into(MessageEntity).values(message).orIgnore().returning('id').execute();
-    return result.raw[0]?.id ?? null;
-  }
-
   async insert(manager: EntityManager, message: Partial<MessageEntity>): Promise<MessageEntity> {
     const result = await manager.insert(MessageEntity, message);
     return manager.findOneOrFail(MessageEntity, { where: { id: result.identifiers[0].id } });
@@ -82,10 +69,6 @@ export class MessagesRepository {
 
   findAttachment(id: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentEntity | null> {
     return manager.findOne(AttachmentEntity, { where: { id } });
-  }
-
-  async insertAttachments(manager: EntityManager, rows: Array<Partial<AttachmentEntity>>): Promise<void> {
-    if (rows.length) await manager.insert(AttachmentEntity, rows);
   }
 
   /** Attaches uploads that are not on a message yet; returns how many were. */

@@ -112,37 +112,8 @@ export class TicketsRepository {
     return manager.createQueryBuilder(TicketEntity, 't').setLock('pessimistic_write').where('t.id = :id', { id }).getOne();
   }
 
-  /** The customer's latest ticket in this conversation (channel + thread), locked for this transaction. */
-  findLatestInConversation(manager: EntityManager, customerId: string, channelId: string, threadKey: string | null): Promise<TicketEntity | null> {
-    return manager
-      .createQueryBuilder(TicketEntity, 't')
-      .setLock('pessimistic_write')
-      .where('t.customerId = :customerId AND t.channelId = :channelId', { customerId, channelId })
-      .andWhere(threadKey === null ? 't.threadKey IS NULL' : 't.threadKey = :threadKey', { threadKey })
-      .orderBy('t.createdAt', 'DESC')
-      .limit(1)
-      .getOne();
-  }
-
-  async insert(manager: EntityManager, ticket: Partial<TicketEntity>): Promise<TicketEntity> {
-    const result = await manager.insert(TicketEntity, ticket);
-    return manager.findOneOrFail(TicketEntity, { where: { id: result.identifiers[0].id } });
-  }
-
   async update(manager: EntityManager, id: string, patch: Partial<TicketEntity>): Promise<void> {
     await manager.update(TicketEntity, { id }, patch);
-  }
-
-  /** A customer message arrived: counters and times move, a waiting ticket is open again. */
-  async recordCustomerMessage(manager: EntityManager, id: string, at: Date): Promise<void> {
-    await manager.query(
-      `UPDATE tickets SET message_count = message_count + 1,
-              last_message_at = GREATEST(last_message_at, $2), last_customer_message_at = GREATEST(last_customer_message_at, $2),
-              status = CASE WHEN status IN ('pending', 'snoozed') THEN 'open' ELSE status END,
-              snoozed_until = NULL, updated_at = now()
-        WHERE id = $1`,
-      [id, at],
-    );
   }
 
   /** An agent's public reply: counters, times, and the first response if this is it. */
