@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { IngestFunction1764000000001 } from './1764000000001-ingest-function';
+import { AgentPresence1764000000002 } from './1764000000002-agent-presence';
 
 /** Every migration, oldest first. A new migration is added here by hand, as its SQL is reviewed. */
-export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001];
+export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001, AgentPresence1764000000002];

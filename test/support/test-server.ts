@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningServer, startServer } from '../../apps/server/src/server';
 import { createTestDatabase, TestDatabase } from './test-database';
+import { io, Socket } from 'socket.io-client';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
 
@@ -70,6 +71,20 @@ export class HttpClient {
 /** Boots the whole server on a random port against a fresh database copy. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabase();
+  try {
+    return await bootOn(db, env, true);
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}
+
+/** A second instance on the same database (as behind a load balancer); closing it leaves the database. */
+export function startPeerServer(peer: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+  return bootOn(peer.db, env, false);
+}
+
+async function bootOn(db: TestDatabase, env: Record<string, string>, ownsDatabase: boolean): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pasokh-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -96,7 +111,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     http: http.as(login.body.accessToken),
     close: async () => {
       await server.close();
-      await db.drop().catch(() => undefined);
+      if (ownsDatabase) await db.drop().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -125,5 +140,41 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An agent's socket.io client on /agents, with every pushed event recorded in order. */
+export class AgentClient {
+  readonly events: Array<{ name: string; payload: any }> = [];
+
+  private constructor(readonly socket: Socket) {
+    socket.onAny((name, payload) => this.events.push({ name, payload }));
+  }
+
+  static async connect(baseUrl: string, token: string | undefined, options: Record<string, unknown> = {}): Promise<AgentClient> {
+    const socket = io(`${baseUrl}/agents`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, ...options });
+    const client = new AgentClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => reject(error));
+    });
+    return client;
+  }
+
+  of(name: string): any[] {
+    return this.events.filter((e) => e.name === name).map((e) => e.payload);
+  }
+
+  /** Waits for an event matching `match`, looking at those already received first. */
+  waitFor(name: string, match: (payload: any) => boolean = () => true, timeoutMs = 5_000): Promise<any> {
+    return eventually(async () => this.of(name).find(match), timeoutMs, `${name} event`);
+  }
+
+  emit(name: string, payload: unknown): Promise<any> {
+    return this.socket.timeout(5_000).emitWithAck(name, payload);
+  }
+
+  close(): void {
+    this.socket.disconnect();
   }
 }

@@ -11,6 +11,7 @@ import { DeliveryModule } from '@pasokh/delivery';
 import { EventsModule } from '@pasokh/events';
 import { MessagesModule } from '@pasokh/messages';
 import { OutboxModule } from '@pasokh/outbox';
+import { RealtimeModule } from '@pasokh/realtime';
 import { TicketsModule } from '@pasokh/tickets';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -53,6 +54,7 @@ export class AppModule {
         MessagesModule,
         ApiChannelModule,
         DeliveryModule,
+        RealtimeModule,
       ],
       controllers: [HealthController],
     };

@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
 import { MIGRATIONS } from '../../../migrations';
 import { AppModule } from './app.module';
+import { RealtimeIoAdapter } from './realtime-io.adapter';
 import { ENTITIES } from './entities';
 import { resolveSecretKey } from './secret-key';
 
@@ -22,7 +23,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Tests hand in a database they prepared (a migrated template copy). */
+  /** Tests hand in a database they prepared (a migrated template copy); the caller closes it. */
   database?: Database;
 }
 
@@ -30,18 +31,23 @@ const JSON_LIMIT = '1mb';
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   config = { ...config, secretKey: resolveSecretKey(config) };
+  const ownsDatabase = !options.database;
   const database =
     options.database ??
     (await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, entities: ENTITIES, migrations: MIGRATIONS }));
   let app: NestExpressApplication | undefined;
+  let realtime: RealtimeIoAdapter | undefined;
   let shuttingDown = false;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: true, abortOnError: false });
     configureHttp(app, config, () => shuttingDown);
+    realtime = await RealtimeIoAdapter.create(app, config);
+    app.useWebSocketAdapter(realtime);
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {
     await app?.close().catch(() => undefined);
-    await database.close();
+    await realtime?.dispose();
+    if (ownsDatabase) await database.close();
     throw error;
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -57,7 +63,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await app!.close();
       } finally {
         clearInterval(reaper);
-        await database.close();
+        await realtime!.dispose();
+        if (ownsDatabase) await database.close();
       }
     })());
   return { app, database, url: `http://127.0.0.1:${port}`, close };

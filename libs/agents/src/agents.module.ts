@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AgentsController, TeamsController } from './agents.controller';
 import { AgentsRepository } from './agents.repository';
 import { AgentsService } from './agents.service';
+import { PresenceRepository } from './presence.repository';
 import { TeamsService } from './teams.service';
 
 @Module({
   controllers: [AgentsController, TeamsController],
-  providers: [AgentsRepository, AgentsService, TeamsService],
-  exports: [AgentsService, AgentsRepository],
+  providers: [AgentsRepository, AgentsService, TeamsService, PresenceRepository],
+  exports: [AgentsService, AgentsRepository, PresenceRepository],
 })
 export class AgentsModule {}

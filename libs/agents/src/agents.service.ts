@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Actor, AuditService, SYSTEM_ACTOR } from '@pasokh/audit';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
 import { EntityManager } from 'typeorm';
 import { AgentEntity } from './agent.entity';
 import { AgentsErrorCode, AgentsException } from './agents.exception';
@@ -9,6 +10,11 @@ import { AgentsRepository } from './agents.repository';
 import { AgentDto, CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { TeamEntity } from './team.entity';
 import { decoyHash, hashPassword, verifyPassword } from './password';
+import { AgentPresence, PresenceRepository } from './presence.repository';
+
+function toPresenceDto(p: AgentPresence | undefined): AgentDto['presence'] {
+  return { status: p?.status ?? 'offline', lastSeenAt: p?.lastSeenAt?.toISOString() ?? null };
+}
 
 @Injectable()
 export class AgentsService implements OnApplicationBootstrap {
@@ -16,8 +22,10 @@ export class AgentsService implements OnApplicationBootstrap {
 
   constructor(
     private readonly agents: AgentsRepository,
+    private readonly presence: PresenceRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,9 +64,12 @@ export class AgentsService implements OnApplicationBootstrap {
 
   async update(actor: Actor, id: string, input: UpdateAgentDto): Promise<AgentDto> {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async ({ manager, afterCommit }) => {
       const agent = await this.agents.findById(id, manager);
       if (!agent) throw new AgentsException(AgentsErrorCode.AGENT_NOT_FOUND, `agent ${id} not found`);
+      if (input.active === false || (input.role && input.role !== agent.role) || input.teamIds) {
+        afterCommit(() => this.events.publish({ type: 'agent.access_changed', agentId: id }));
+      }
       const losesAdmin = agent.role === 'admin' && agent.active && (input.active === false || (input.role && input.role !== 'admin'));
       if (losesAdmin && (await this.agents.countActiveAdmins(manager)) <= 1) {
         throw new AgentsException(AgentsErrorCode.LAST_ADMIN, 'this is the last active admin: make another admin first');
@@ -99,7 +110,8 @@ export class AgentsService implements OnApplicationBootstrap {
   }
 
   private async toDtos(agents: AgentEntity[], manager?: EntityManager): Promise<AgentDto[]> {
-    const memberships = await this.agents.teamIdsByAgent(agents.map((a) => a.id), manager);
+    const ids = agents.map((a) => a.id);
+    const [memberships, presence] = await Promise.all([this.agents.teamIdsByAgent(ids, manager), this.presence.presence(ids, manager)]);
     return agents.map((agent) => ({
       id: agent.id,
       name: agent.name,
@@ -107,6 +119,7 @@ export class AgentsService implements OnApplicationBootstrap {
       role: agent.role,
       active: agent.active,
       teamIds: memberships.filter((m) => m.agentId === agent.id).map((m) => m.teamId),
+      presence: toPresenceDto(presence.find((p) => p.agentId === agent.id)),
       createdAt: agent.createdAt.toISOString(),
     }));
   }

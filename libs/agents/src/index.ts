@@ -4,3 +4,4 @@ export * from './agents.module';
 export * from './agents.repository';
 export * from './agents.service';
 export * from './team.entity';
+export * from './presence.repository';

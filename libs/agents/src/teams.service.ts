@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService } from '@pasokh/audit';
 import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
 import { EntityManager } from 'typeorm';
 import { AgentEntity } from './agent.entity';
 import { AgentsErrorCode, AgentsException } from './agents.exception';
@@ -14,6 +15,7 @@ export class TeamsService {
     private readonly agents: AgentsRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(): Promise<TeamDto[]> {
@@ -21,19 +23,21 @@ export class TeamsService {
   }
 
   async create(actor: Actor, input: CreateTeamDto): Promise<TeamDto> {
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async ({ manager, afterCommit }) => {
       await this.assertAgentsExist(manager, input.memberIds ?? []);
       const id = await this.agents.insertTeam(manager, { name: input.name.trim(), restricted: input.restricted ?? false });
       if (!id) throw new AgentsException(AgentsErrorCode.TEAM_NAME_TAKEN, `a team named ${input.name} exists`);
       if (input.memberIds?.length) await this.agents.setTeamMembers(manager, id, [...new Set(input.memberIds)]);
+      afterCommit(() => this.events.publish({ type: 'team.changed', teamId: id }));
       await this.audit.record(manager, actor, { action: 'team.created', entityType: 'team', entityId: id, data: { ...input } });
       return this.get(manager, id);
     });
   }
 
   async update(actor: Actor, id: string, input: UpdateTeamDto): Promise<TeamDto> {
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async ({ manager, afterCommit }) => {
       await this.get(manager, id);
+      afterCommit(() => this.events.publish({ type: 'team.changed', teamId: id }));
       const patch: Partial<TeamEntity> = {};
       if (input.name !== undefined) patch.name = input.name.trim();
       if (input.restricted !== undefined) patch.restricted = input.restricted;

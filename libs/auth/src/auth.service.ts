@@ -4,6 +4,7 @@ import { AuditService } from '@pasokh/audit';
 import { Principal } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { ApiTokenDto, CreatedApiTokenDto, LoginResponseDto } from './dto/auth.dto';
 import { ApiTokenEntity } from './api-token.entity';
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly tokens: TokensRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -46,9 +48,15 @@ export class AuthService {
     return { agentId: owner.agentId, name: owner.name, email: owner.email, role: owner.role, tokenId: owner.tokenId, tokenKind: owner.tokenKind };
   }
 
+  /** Whether a token (by id) is still live: not revoked, not expired, its agent active. */
+  async isValid(tokenId: string): Promise<boolean> {
+    return this.tokens.isLive(tokenId);
+  }
+
   async logout(principal: Principal): Promise<void> {
-    await this.tx.run(async ({ manager }) => {
+    await this.tx.run(async ({ manager, afterCommit }) => {
       await this.tokens.revoke(manager, principal.tokenId);
+      afterCommit(() => this.events.publish({ type: 'token.revoked', tokenId: principal.tokenId }));
       await this.audit.record(manager, actorOf(principal), { action: 'auth.logout', entityType: 'session', entityId: principal.tokenId });
     });
   }
@@ -69,12 +77,13 @@ export class AuthService {
   }
 
   async revokeApiToken(principal: Principal, id: string): Promise<void> {
-    await this.tx.run(async ({ manager }) => {
+    await this.tx.run(async ({ manager, afterCommit }) => {
       const row = await this.tokens.findById(manager, id);
       if (!row || row.kind !== 'api' || (row.agentId !== principal.agentId && principal.role !== 'admin')) {
         throw new AuthException(AuthErrorCode.TOKEN_NOT_FOUND, `API token ${id} not found`);
       }
       await this.tokens.revoke(manager, id);
+      afterCommit(() => this.events.publish({ type: 'token.revoked', tokenId: id }));
       await this.audit.record(manager, actorOf(principal), { action: 'api_token.revoked', entityType: 'api_token', entityId: id });
     });
   }

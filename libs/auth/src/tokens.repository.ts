@@ -29,6 +29,15 @@ export class TokensRepository {
     return rows[0] ?? null;
   }
 
+  async isLive(tokenId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM api_tokens t JOIN agents a ON a.id = t.agent_id
+        WHERE t.id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND a.active`,
+      [tokenId],
+    );
+    return rows.length > 0;
+  }
+
   async insert(manager: EntityManager, token: Partial<ApiTokenEntity>): Promise<ApiTokenEntity> {
     const result = await manager.insert(ApiTokenEntity, token);
     return manager.findOneOrFail(ApiTokenEntity, { where: { id: result.identifiers[0].id } });

@@ -21,6 +21,18 @@ export interface AppConfig {
   reopenWindowSec: number;
   maxAttachmentBytes: number;
   outbox: { maxAttempts: number; backoffBaseMs: number; pollIntervalMs: number };
+  realtime: {
+    /** The Redis stream that carries socket.io packets between instances (with REDIS_URL). */
+    redisStreamName: string;
+    /** A dropped agent stays online this long, so a reload or a network blip is not a flap. */
+    presenceGraceMs: number;
+    /** A viewer disappears from "who is viewing" without a ticket.view heartbeat this long. */
+    viewingTtlMs: number;
+    /** "Is replying" ends without a typing heartbeat this long. */
+    typingTtlMs: number;
+    /** Missed events are replayed to a client that reconnects within this long. */
+    recoveryWindowMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -81,6 +93,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
       backoffBaseMs: read.int('OUTBOX_BACKOFF_MS', 2000, 1, 3_600_000),
       pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10, 60_000),
+    },
+    realtime: {
+      redisStreamName: read.pattern('REDIS_STREAM_NAME', /^[\w:.-]{1,100}$/, 'letters, digits, and : . _ -') ?? 'pasokh:socket.io',
+      presenceGraceMs: read.int('PRESENCE_GRACE_SEC', 10, 0, 3600) * 1000,
+      viewingTtlMs: read.int('VIEWING_TTL_SEC', 45, 1, 3600) * 1000,
+      typingTtlMs: read.int('TYPING_TTL_SEC', 6, 1, 600) * 1000,
+      recoveryWindowMs: read.int('RECOVERY_WINDOW_SEC', 120, 0, 3600) * 1000,
     },
   };
   if (problems.length) throw new ConfigError(problems);

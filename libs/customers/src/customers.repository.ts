@@ -48,12 +48,15 @@ export class CustomersRepository {
   }
 
   /** Moves the source's identities and tickets to the target and marks the source merged. */
-  async merge(manager: EntityManager, targetId: string, sourceId: string): Promise<{ identities: number; tickets: number }> {
+  async merge(manager: EntityManager, targetId: string, sourceId: string): Promise<{ identities: number; ticketIds: string[] }> {
     const identities = await manager.query('UPDATE customer_identities SET customer_id = $1 WHERE customer_id = $2', [targetId, sourceId]);
-    const tickets = await manager.query('UPDATE tickets SET customer_id = $1, updated_at = now() WHERE customer_id = $2', [targetId, sourceId]);
+    const tickets: Array<{ id: string }> = await manager.query(
+      'WITH moved AS (UPDATE tickets SET customer_id = $1, updated_at = now() WHERE customer_id = $2 RETURNING id) SELECT id FROM moved',
+      [targetId, sourceId],
+    );
     await manager.query('UPDATE customers SET merged_into_id = $1, updated_at = now() WHERE merged_into_id = $2', [targetId, sourceId]);
     await manager.update(CustomerEntity, { id: sourceId }, { mergedIntoId: targetId });
-    return { identities: identities[1] ?? 0, tickets: tickets[1] ?? 0 };
+    return { identities: identities[1] ?? 0, ticketIds: tickets.map((t) => t.id) };
   }
 
   /**

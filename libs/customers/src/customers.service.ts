@@ -3,6 +3,7 @@ import { Actor, AuditService } from '@pasokh/audit';
 import { decodeCursor, DEFAULT_PAGE_SIZE, normalizeEmail, normalizePhone, normalizeText, Page, toPage } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
 import { EntityManager } from 'typeorm';
 import { CustomerEntity } from './customer.entity';
 import { CustomersErrorCode, CustomersException } from './customers.exception';
@@ -20,6 +21,7 @@ export class CustomersService {
     private readonly customers: CustomersRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,11 +68,12 @@ export class CustomersService {
   /** Folds `sourceId` into `targetId`: identities and tickets move, the source is kept as merged. */
   async merge(actor: Actor, targetId: string, sourceId: string): Promise<CustomerDto> {
     if (targetId === sourceId) throw new CustomersException(CustomersErrorCode.MERGE_INTO_SELF, 'a customer cannot be merged into itself');
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async ({ manager, afterCommit }) => {
       await this.customers.lockKeys(manager, [`customer:${targetId}`, `customer:${sourceId}`]);
       const target = await this.findLive(targetId, manager);
       const source = await this.findLive(sourceId, manager);
       const moved = await this.customers.merge(manager, target.id, source.id);
+      afterCommit(() => moved.ticketIds.forEach((ticketId) => this.events.publish({ type: 'ticket.updated', ticketId })));
       const patch: Partial<CustomerEntity> = {
         name: target.name ?? source.name,
         email: target.email ?? source.email,

@@ -7,7 +7,13 @@ export type DomainEvent =
   | { type: 'ticket.updated'; ticketId: string }
   | { type: 'message.created'; ticketId: string; messageId: string }
   | { type: 'message.updated'; ticketId: string; messageId: string }
-  | { type: 'outbox.enqueued' };
+  | { type: 'outbox.enqueued' }
+  /** The agent's access changed (deactivated, role or teams changed): their sockets reconnect. */
+  | { type: 'agent.access_changed'; agentId: string }
+  /** A session or API token was revoked: sockets opened with it are closed. */
+  | { type: 'token.revoked'; tokenId: string }
+  /** A team's members or restriction changed. */
+  | { type: 'team.changed'; teamId: string };
 
 @Injectable()
 export class DomainEvents {

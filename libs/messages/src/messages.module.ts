@@ -20,6 +20,6 @@ import { MessagesService } from './messages.service';
   ],
   controllers: [MessagesController],
   providers: [MessagesRepository, MessagesService, { provide: AttachmentStorage, useClass: LocalDiskStorage }],
-  exports: [MessagesRepository, AttachmentStorage],
+  exports: [MessagesRepository, MessagesService, AttachmentStorage],
 })
 export class MessagesModule {}

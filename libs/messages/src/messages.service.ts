@@ -41,6 +41,12 @@ export class MessagesService {
     return { items: page.items.map((m) => toMessageDto(m, attachments)), nextCursor: page.nextCursor };
   }
 
+  /** One message in the API shape, for pushes; null if it no longer exists. */
+  async findDto(messageId: string): Promise<MessageDto | null> {
+    const message = await this.messages.findById(messageId);
+    return message ? toMessageDto(message, await this.messages.attachmentsOf([messageId])) : null;
+  }
+
   /** An agent's reply: stored as queued with its outbox row in one transaction; the worker sends it. */
   async reply(principal: Principal, ticketId: string, input: ReplyDto): Promise<MessageDto> {
     if (!input.text.trim() && !input.html?.trim() && !input.attachmentIds?.length) {

@@ -104,6 +104,16 @@ export class TicketsRepository {
     return this.dataSource.query(sql, params);
   }
 
+  /** Who may see the ticket: everyone, or (restricted team) that team's members and supervisors. */
+  async audience(id: string): Promise<{ restrictedTeamId: string | null } | null> {
+    const rows: Array<{ restricted_team_id: string | null }> = await this.dataSource.query(
+      `SELECT CASE WHEN tm.restricted THEN tm.id END AS restricted_team_id
+         FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = $1`,
+      [id],
+    );
+    return rows[0] ? { restrictedTeamId: rows[0].restricted_team_id } : null;
+  }
+
   findById(manager: EntityManager, id: string): Promise<TicketEntity | null> {
     return manager.findOne(TicketEntity, { where: { id } });
   }

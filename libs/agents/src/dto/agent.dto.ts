@@ -24,6 +24,11 @@ export class UpdateAgentDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsUUID('all', { each: true }) teamIds?: string[];
 }
 
+export class AgentPresenceDto {
+  @ApiProperty({ enum: ['online', 'away', 'offline'] }) status: 'online' | 'away' | 'offline';
+  @ApiProperty({ nullable: true }) lastSeenAt: string | null;
+}
+
 export class AgentDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
@@ -31,5 +36,6 @@ export class AgentDto {
   @ApiProperty({ enum: AGENT_ROLES }) role: AgentRole;
   @ApiProperty() active: boolean;
   @ApiProperty({ type: [String] }) teamIds: string[];
+  @ApiProperty({ type: AgentPresenceDto }) presence: AgentPresenceDto;
   @ApiProperty() createdAt: string;
 }

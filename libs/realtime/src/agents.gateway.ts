@@ -1,0 +1,179 @@
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { AgentsRepository, PresenceStatus } from '@pasokh/agents';
+import { AuthService, bearerToken } from '@pasokh/auth';
+import { DomainException } from '@pasokh/common';
+import { TicketsService } from '@pasokh/tickets';
+import { Ack, AgentSocket, AgentsNamespace, fail, rooms } from './agent-socket';
+import { CollisionService } from './collision.service';
+import { NamespaceHolder } from './namespace.holder';
+import { PresenceService } from './presence.service';
+import { RateLimiter } from './rate-limiter';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A client that keeps hammering after being told to slow down is cut off.
+const MAX_REJECTED = 200;
+// Sessions can expire or be revoked on another instance while a socket is open.
+const REVALIDATE_MS = 60_000;
+
+/**
+ * The agents' real-time namespace. Handshake auth with the REST API's bearer tokens; every client
+ * event is validated, rate-limited and answered with an acknowledgement, and never throws.
+ */
+@WebSocketGateway({ namespace: '/agents' })
+export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger(AgentsGateway.name);
+  private readonly limiters = new WeakMap<AgentSocket, RateLimiter>();
+  private revalidator: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly agents: AgentsRepository,
+    private readonly tickets: TicketsService,
+    private readonly presence: PresenceService,
+    private readonly collisions: CollisionService,
+    private readonly holder: NamespaceHolder,
+  ) {}
+
+  afterInit(namespace: AgentsNamespace): void {
+    this.holder.set(namespace);
+    namespace.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown })?.token;
+      this.auth
+        .authenticate(typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization))
+        .then((principal) => {
+          socket.data.principal = principal;
+          socket.data.views ??= {};
+          next();
+        })
+        .catch((error: unknown) => {
+          const refusal = new Error(error instanceof DomainException ? error.message : 'authentication failed') as Error & { data: unknown };
+          refusal.data = { code: error instanceof DomainException ? error.code : 'UNAUTHENTICATED' };
+          next(refusal);
+        });
+    });
+    this.revalidator = setInterval(() => void this.revalidate(namespace), REVALIDATE_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.revalidator) clearInterval(this.revalidator);
+  }
+
+  async handleConnection(socket: AgentSocket): Promise<void> {
+    try {
+      const { principal } = socket.data;
+      const teams = await this.agents.teamIdsByAgent([principal.agentId]);
+      await socket.join([
+        rooms.allAgents,
+        rooms.agent(principal.agentId),
+        rooms.token(principal.tokenId),
+        ...(principal.role === 'agent' ? [] : [rooms.supervisors]),
+        ...teams.map((t) => rooms.team(t.teamId)),
+      ]);
+      // A client that tried to resume (it sends its previous session id) but was gone longer than the
+      // recovery window has missed events: it must refetch.
+      if ((socket.handshake.auth as { pid?: unknown })?.pid && !socket.recovered) {
+        socket.emit('resync', { reason: 'disconnected longer than the recovery window; refetch' });
+      }
+      await this.presence.connected(socket);
+    } catch (error) {
+      this.logger.error({ err: error }, 'connection setup failed');
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: AgentSocket): Promise<void> {
+    if (!socket.data.principal) return;
+    try {
+      await this.collisions.disconnected(socket);
+      await this.presence.disconnected(socket);
+    } catch (error) {
+      this.logger.error({ err: error }, 'disconnect cleanup failed');
+    }
+  }
+
+  @SubscribeMessage('ticket.view')
+  view(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.handle(socket, async () => {
+      const ticketId = await this.visibleTicketId(socket, body);
+      await this.collisions.view(socket, ticketId);
+      return { ok: true, viewers: await this.collisions.viewers(ticketId) } as Ack;
+    });
+  }
+
+  @SubscribeMessage('ticket.leave')
+  leave(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.handle(socket, async () => {
+      const ticketId = ticketIdOf(body);
+      if (!ticketId) return fail('VALIDATION_FAILED', 'ticketId must be a UUID');
+      await this.collisions.leave(socket, ticketId);
+      return { ok: true };
+    });
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.handle(socket, async () => {
+      const isTyping = (body as { isTyping?: unknown })?.isTyping;
+      if (typeof isTyping !== 'boolean') return fail('VALIDATION_FAILED', 'isTyping must be a boolean');
+      const ticketId = await this.visibleTicketId(socket, body);
+      await this.collisions.typing(socket, ticketId, isTyping);
+      return { ok: true };
+    });
+  }
+
+  @SubscribeMessage('presence.set')
+  setPresence(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.handle(socket, async () => {
+      const status = (body as { status?: unknown })?.status;
+      if (status !== 'online' && status !== 'away' && status !== 'offline') {
+        return fail('VALIDATION_FAILED', 'status must be online, away or offline');
+      }
+      await this.presence.set(socket.data.principal.agentId, status as PresenceStatus);
+      return { ok: true };
+    });
+  }
+
+  /** Rate limit, run, and turn any failure into an error acknowledgement. */
+  private async handle(socket: AgentSocket, work: () => Promise<Ack>): Promise<Ack> {
+    let limiter = this.limiters.get(socket);
+    if (!limiter) this.limiters.set(socket, (limiter = new RateLimiter()));
+    if (!limiter.take()) {
+      if (limiter.rejected > MAX_REJECTED) socket.disconnect(true);
+      return fail('RATE_LIMITED', 'too many events; slow down');
+    }
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainException) return fail(error.code, error.message);
+      this.logger.error({ err: error }, 'client event failed');
+      return fail('INTERNAL_ERROR', 'the event could not be handled');
+    }
+  }
+
+  /** The ticket id from a client event, if the agent may see that ticket (else TICKET_NOT_FOUND). */
+  private async visibleTicketId(socket: AgentSocket, body: unknown): Promise<string> {
+    const ticketId = ticketIdOf(body);
+    if (!ticketId) throw new InvalidEvent('ticketId must be a UUID');
+    await this.tickets.assertVisible(socket.data.principal, ticketId);
+    return ticketId;
+  }
+
+  private async revalidate(namespace: AgentsNamespace): Promise<void> {
+    for (const socket of namespace.sockets.values()) {
+      const tokenOk = await this.auth.isValid(socket.data.principal.tokenId).catch(() => true);
+      if (!tokenOk) socket.disconnect(true);
+    }
+  }
+}
+
+function ticketIdOf(body: unknown): string | null {
+  const ticketId = (body as { ticketId?: unknown })?.ticketId;
+  return typeof ticketId === 'string' && UUID.test(ticketId) ? ticketId : null;
+}
+
+class InvalidEvent extends DomainException {
+  constructor(message: string) {
+    super('VALIDATION_FAILED', message, 400);
+  }
+}
