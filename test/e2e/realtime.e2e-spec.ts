@@ -89,4 +89,106 @@ describe('real-time inbox over socket.io', () => {
       await t.db.database.dataSource.query('DROP TRIGGER explode ON messages; DROP FUNCTION explode();');
     }
   });
+
+  it("sends a restricted team's tickets only to its members and supervisors", async () => {
+    const member = await newAgent('Member');
+    const outsider = await newAgent('Outsider');
+    const supervisor = await newAgent('Boss', 'supervisor');
+    const team = (await t.http.post('/api/teams', { name: `VIP ${Date.now()}`, restricted: true, memberIds: [member.id] })).body;
+    const [m, o, s] = [await connect(member.token), await connect(outsider.token), await connect(supervisor.token)];
+    const { ticketId } = (await inbound(t.http, channel, { externalMessageId: 'rt-team-1', from: { externalId: 'rt-team' }, text: 'a' })).body;
+    await t.http.patch(`/api/tickets/${ticketId}`, { teamId: team.id });
+    await inbound(t.http, channel, { externalMessageId: 'rt-team-2', from: { externalId: 'rt-team' }, text: 'secret follow-up' });
+    await m.waitFor('message.created', (x) => x.text === 'secret follow-up');
+    await s.waitFor('message.created', (x) => x.text === 'secret follow-up');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(o.of('message.created').filter((x) => x.text === 'secret follow-up')).toEqual([]);
+    // A hidden ticket cannot be viewed either.
+    expect(await o.emit('ticket.view', { ticketId })).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_FOUND' } });
+    // Joining the team takes effect on open sockets.
+    await t.http.patch(`/api/teams/${team.id}`, { memberIds: [member.id, outsider.id] });
+    await eventually(async () => {
+      await inbound(t.http, channel, { externalMessageId: `rt-team-${Math.random()}`, from: { externalId: 'rt-team' }, text: 'now visible' });
+      await new Promise((r) => setTimeout(r, 100));
+      return o.of('message.created').some((x) => x.text === 'now visible') ? true : undefined;
+    });
+  });
+
+  it('counts several tabs as one agent and goes offline only after the grace period', async () => {
+    const nima = await newAgent('Nima');
+    const observer = await connect(t.adminToken);
+    const presenceOf = async () => (await t.http.get('/api/agents')).body.items.find((x: { id: string }) => x.id === nima.id).presence.status;
+    expect(await presenceOf()).toBe('offline');
+    const tab1 = await connect(nima.token);
+    await observer.waitFor('presence.updated', (p) => p.agentId === nima.id && p.status === 'online');
+    const tab2 = await connect(nima.token);
+    expect(await presenceOf()).toBe('online');
+    tab1.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await presenceOf()).toBe('online'); // the other tab is still there
+    expect(await tab2.emit('presence.set', { status: 'away' })).toEqual({ ok: true });
+    await observer.waitFor('presence.updated', (p) => p.agentId === nima.id && p.status === 'away');
+    tab2.close();
+    expect(await presenceOf()).toBe('away'); // within the grace period: not offline yet
+    await observer.waitFor('presence.updated', (p) => p.agentId === nima.id && p.status === 'offline', 5_000);
+    expect(await presenceOf()).toBe('offline');
+    expect(observer.of('presence.updated').filter((p) => p.agentId === nima.id).map((p) => p.status)).toEqual(['online', 'away', 'offline']);
+  });
+
+  it('shows who is viewing and who is replying, relays typing, and expires both without heartbeats', async () => {
+    const sara = await newAgent('Sara');
+    const omid = await newAgent('Omid');
+    const { ticketId } = (await inbound(t.http, channel, { externalMessageId: 'rt-view', from: { externalId: 'rt-view' }, text: 'x' })).body;
+    const a = await connect(sara.token);
+    const b = await connect(omid.token);
+    expect(await a.emit('ticket.view', { ticketId })).toMatchObject({ ok: true, viewers: [{ agentId: sara.id, name: 'Sara', replying: false }] });
+    expect(await b.emit('ticket.view', { ticketId })).toMatchObject({ ok: true });
+    const both = await a.waitFor('viewing', (v) => v.ticketId === ticketId && v.agents.length === 2);
+    expect(both.agents.map((x: { agentId: string }) => x.agentId)).toEqual([sara.id, omid.id]);
+
+    expect(await a.emit('typing', { ticketId, isTyping: true })).toEqual({ ok: true });
+    expect(await b.waitFor('typing', (x) => x.ticketId === ticketId)).toEqual({ ticketId, agentId: sara.id, name: 'Sara', isTyping: true });
+    expect(a.of('typing')).toEqual([]); // not echoed to the typist
+    const replying = await b.waitFor('viewing', (v) => v.ticketId === ticketId && v.agents.some((x: { replying: boolean }) => x.replying));
+    expect(replying.agents.find((x: { agentId: string }) => x.agentId === sara.id).replying).toBe(true);
+    // No typing heartbeat: "replying" ends by itself (TYPING_TTL_SEC=1).
+    expect(await b.waitFor('typing', (x) => x.ticketId === ticketId && x.isTyping === false, 4_000)).toMatchObject({ agentId: sara.id });
+    // Omid keeps his view alive; Sara's expires without heartbeats (VIEWING_TTL_SEC=2).
+    const keepAlive = setInterval(() => void b.emit('ticket.view', { ticketId }), 500);
+    try {
+      const alone = await b.waitFor('viewing', (v) => v.ticketId === ticketId && v.agents.length === 1, 6_000);
+      expect(alone.agents[0].agentId).toBe(omid.id);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    expect(await b.emit('ticket.leave', { ticketId })).toEqual({ ok: true });
+  });
+
+  it('answers malformed events with an error acknowledgement and rate-limits a tight loop', async () => {
+    const a = await connect(t.adminToken);
+    expect(await a.emit('ticket.view', { ticketId: 42 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await a.emit('ticket.view', null)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await a.emit('ticket.view', { ticketId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_FOUND' } });
+    expect(await a.emit('typing', { ticketId: '00000000-0000-4000-8000-000000000000', isTyping: 'yes' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await a.emit('presence.set', { status: 'busy' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const acks = await Promise.all(Array.from({ length: 60 }, () => a.emit('presence.set', { status: 'online' })));
+    expect(acks.filter((x) => x.ok === false && x.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(a.socket.connected).toBe(true); // still serving: the gateway did not crash
+    expect((await t.http.get('/api/health')).status).toBe(200);
+  });
+
+  it('disconnects an agent whose access is revoked while connected', async () => {
+    const temp = await newAgent('Temp');
+    const s1 = await connect(temp.token);
+    const disconnected = new Promise((resolve) => s1.socket.once('disconnect', resolve));
+    await t.http.patch(`/api/agents/${temp.id}`, { active: false });
+    expect(await disconnected).toBe('io server disconnect');
+    await expect(AgentClient.connect(t.url, temp.token)).rejects.toMatchObject({ data: { code: 'INVALID_TOKEN' } });
+
+    const other = await newAgent('Other');
+    const s2 = await connect(other.token);
+    const loggedOut = new Promise((resolve) => s2.socket.once('disconnect', resolve));
+    await t.http.as(other.token).post('/api/auth/logout');
+    expect(await loggedOut).toBe('io server disconnect');
+  });
 });

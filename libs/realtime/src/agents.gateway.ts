@@ -76,6 +76,9 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         socket.emit('resync', { reason: 'disconnected longer than the recovery window; refetch' });
       }
       await this.presence.connected(socket);
+      // Sent as a broadcast to the socket's own room so it carries a recovery offset: a client that
+      // drops before any other event can still resume from here.
+      socket.nsp.to(socket.id).emit('ready', { agentId: principal.agentId, recovered: socket.recovered });
     } catch (error) {
       this.logger.error({ err: error }, 'connection setup failed');
       socket.disconnect(true);
