@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { createClient } from 'redis';
 import { AgentClient, createApiChannel, eventually, inbound, startPeerServer, startTestServer, TestServer } from '../support/test-server';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -58,14 +59,26 @@ describe('real time across reconnects and instances', () => {
   }, 30_000);
 
   describe('two instances with Redis', () => {
-    const env = () => ({ REDIS_URL, REDIS_STREAM_NAME: `pasokh-test-${process.pid}-${Date.now()}`, PRESENCE_GRACE_SEC: '1' });
-
-    it('delivers an event produced on instance A to an agent on instance B, and shares viewers and presence', async () => {
-      const shared = env();
+    const streams: string[] = [];
+    afterAll(async () => {
+      const redis = createClient({ url: REDIS_URL });
+      await redis.connect();
+      if (streams.length) await redis.del(streams);
+      await redis.quit();
+    });
+    /** Instances A and B on one database, sharing a Redis stream of their own. */
+    const startPair = async () => {
+      const shared = { REDIS_URL, REDIS_STREAM_NAME: `pasokh-test-${process.pid}-${Date.now()}`, PRESENCE_GRACE_SEC: '1' };
+      streams.push(shared.REDIS_STREAM_NAME);
       const a = await startTestServer(shared);
       servers.push(a);
       const b = await startPeerServer(a, shared);
       servers.push(b);
+      return { a, b };
+    };
+
+    it('delivers an event produced on instance A to an agent on instance B, and shares viewers and presence', async () => {
+      const { a, b } = await startPair();
       const channel = await createApiChannel(a.http);
       const onB = await AgentClient.connect(b.url, a.adminToken);
       const onA = await AgentClient.connect(a.url, a.adminToken);
@@ -87,11 +100,7 @@ describe('real time across reconnects and instances', () => {
     }, 60_000);
 
     it('replays missed events when the client comes back through the other instance', async () => {
-      const shared = env();
-      const a = await startTestServer(shared);
-      servers.push(a);
-      const b = await startPeerServer(a, shared);
-      servers.push(b);
+      const { a, b } = await startPair();
       const channel = await createApiChannel(a.http);
       const client = await AgentClient.connect(a.url, a.adminToken, { reconnection: true });
       clients.push(client);
@@ -115,11 +124,7 @@ describe('real time across reconnects and instances', () => {
       });
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
       try {
-        const shared = env();
-        const a = await startTestServer(shared);
-        servers.push(a);
-        const b = await startPeerServer(a, shared);
-        servers.push(b);
+        const { a, b } = await startPair();
         const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
         const channel = await createApiChannel(a.http, { callbackUrl: url, secret: 'shared-secret-0123456789' });
         const { ticketId } = (await inbound(a.http, channel, { externalMessageId: 'once-1', from: { externalId: 'once' }, text: 'x' })).body;

@@ -36,7 +36,8 @@ export class AppModule {
             },
             // Secrets never reach a log line: tokens, passwords and signatures are cut out here.
             redact: {
-              paths: ['req.headers.authorization', 'req.headers["x-channel-token"]', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'res.headers["set-cookie"]'],
+              // A failed query's parameters may hold hashes or sealed secrets.
+              paths: ['req.headers.authorization', 'req.headers["x-channel-token"]', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'res.headers["set-cookie"]', 'err.parameters', 'err.driverError.parameters'],
               censor: '[redacted]',
             },
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

@@ -51,6 +51,7 @@ if (!['lean', 'full'].includes(CLIENT_PARSER)) throw new Error(`CLIENT_PARSER mu
 const ADMIN_URL = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.REDIS_URL || 'redis://127.0.0.1:6379';
 const POOL_SIZE = env.DATABASE_POOL_SIZE;
+const SERVER_NODE_ARGS = (env.SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean); // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 
 if (!LOCAL_HOSTS.includes(new URL(ADMIN_URL).hostname)) throw new Error(`DATABASE_URL must point at 127.0.0.1 (got ${new URL(ADMIN_URL).hostname})`);
 if (INSTANCES > 1 && !LOCAL_HOSTS.includes(new URL(REDIS_URL).hostname)) throw new Error(`REDIS_URL must point at 127.0.0.1 (got ${new URL(REDIS_URL).hostname})`);
@@ -250,7 +251,7 @@ async function redisCleanup() {
 
 function startServer(name, serverEnv, logPath) {
   const fd = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env: serverEnv, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], { cwd: ROOT, env: serverEnv, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   const server = { name, child, port: Number(serverEnv.PORT), logPath };
   server.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -587,16 +588,29 @@ async function drain(expected) {
   const hardDeadline = start + DRAIN_SEC * 1000;
   let lastCount = delivery.received;
   let lastProgress = start;
-  while (delivery.received < expected && !state.aborted) {
+  const history = []; // [time, received] every 100 ms, for the arrival rate when the drain ends
+  let reason = 'complete';
+  while (delivery.received < expected) {
+    if (state.aborted) break;
     const now = performance.now();
-    if (now > hardDeadline) break;
+    history.push([now, delivery.received]);
+    if (now > hardDeadline) {
+      reason = `DRAIN_SEC (${DRAIN_SEC} s) reached`;
+      break;
+    }
     if (delivery.received !== lastCount) {
       lastCount = delivery.received;
       lastProgress = now;
-    } else if (now - lastProgress > DRAIN_IDLE_SEC * 1000) break;
+    } else if (now - lastProgress > DRAIN_IDLE_SEC * 1000) {
+      reason = `no delivery for DRAIN_IDLE_SEC (${DRAIN_IDLE_SEC} s)`;
+      break;
+    }
     await sleep(100);
   }
-  return (performance.now() - start) / 1000;
+  const end = performance.now();
+  const from = history.find(([t]) => t >= end - 5_000) || [end, delivery.received];
+  const ratePerSec = end - from[0] > 500 ? (delivery.received - from[1]) / ((end - from[0]) / 1000) : 0;
+  return { sec: (end - start) / 1000, reason, ratePerSec };
 }
 
 // ---------------------------------------------------------------- statistics
@@ -794,7 +808,8 @@ async function main() {
     checkAbort();
     const connectedNow = state.sockets.reduce((n, sock, s) => n + (socketsUp[s] && sock && sock.connected ? 1 : 0), 0);
     const expectedTotal = ld.accepted * connected;
-    const drainSec = await drain(expectedTotal);
+    const dr = await drain(expectedTotal);
+    const drainSec = dr.sec;
     loopDelay.disable();
     const wallSec = (performance.now() - cpu0.t) / 1000;
     const benchCpu = process.cpuUsage(cpu0.bench);
@@ -806,7 +821,7 @@ async function main() {
     const machineBusyPct = m1 && cpu0.machine ? round(((m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total)) * 100, 0) : null;
     const rssEnd = servers.map((s) => readRssMb(s.child.pid));
     const deliveriesAtEnd = delivery.received;
-    log(`load done: ${ld.accepted}/${ld.sent} accepted; ${deliveriesAtEnd}/${expectedTotal} deliveries after ${round(drainSec, 1)} s drain`);
+    log(`load done: ${ld.accepted}/${ld.sent} accepted; ${deliveriesAtEnd}/${expectedTotal} deliveries after ${round(drainSec, 1)} s drain (${dr.reason})`);
 
     phase.closing = true;
     closeSockets();
@@ -828,6 +843,8 @@ async function main() {
       ...(ld.errors ? [`  error kinds: ${JSON.stringify(ld.errorKinds)}`, ...ld.errorSamples.map((s) => `    ${s}`)] : []),
       `  Deliveries expected ${expectedTotal} (${ld.accepted} × ${connected}), received ${st.all.n}, missing ${missing}` +
         `   duplicates ${delivery.duplicates}, unmatched ${delivery.foreign}, bad payloads ${delivery.invalid}, for non-202 messages ${st.extra}`,
+      `            waited ${round(drainSec, 1)} s after the POSTs for deliveries: ${dr.reason}` +
+        (dr.reason === 'complete' ? '' : `; still arriving at ${Math.round(dr.ratePerSec)}/s when the wait ended (missing = not delivered by then)`),
       `  Latency   all: p50 ${ms(st.all.p50)}  p99 ${ms(st.all.p99)}  max ${ms(st.all.max)}`,
       ...(INSTANCES > 1
         ? st.per.map((p, n) => `            on ${names[n]} (${p.sockets} sockets): p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  max ${ms(p.max)}  received ${p.n}/${p.expected}`)
@@ -856,6 +873,7 @@ async function main() {
       expectedDeliveries: expectedTotal,
       received: st.all.n,
       missing,
+      drainEnd: dr.reason === 'complete' ? 'complete' : dr.reason.startsWith('DRAIN_SEC') ? 'timeout' : 'idle',
       p50Ms: round(st.all.p50),
       p99Ms: round(st.all.p99),
       maxMs: round(st.all.max),
