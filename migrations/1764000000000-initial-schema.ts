@@ -178,9 +178,14 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         filename     text NOT NULL,
         content_type text NOT NULL,
         size         bigint NOT NULL,
-        sha256       text NOT NULL,
-        storage_key  text NOT NULL,
-        created_at   timestamptz NOT NULL DEFAULT now()
+        sha256       text,
+        storage_key  text,
+        -- Media we did not store (over the size limit, or the download was refused) stays a link,
+        -- with the reason, so the agent still sees it and can open it.
+        external_url text,
+        note         text,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        CHECK (storage_key IS NOT NULL OR external_url IS NOT NULL)
       );
       CREATE INDEX attachments_message_idx ON attachments (message_id);
 

@@ -107,8 +107,8 @@ BEGIN
           'received', p_external_message_id, p_sent_at, v_now, v_now)
   RETURNING id INTO v_message;
 
-  INSERT INTO attachments (message_id, filename, content_type, size, sha256, storage_key)
-  SELECT v_message, a->>'filename', a->>'contentType', (a->>'size')::bigint, a->>'sha256', a->>'storageKey'
+  INSERT INTO attachments (message_id, filename, content_type, size, sha256, storage_key, external_url, note)
+  SELECT v_message, a->>'filename', a->>'contentType', COALESCE((a->>'size')::bigint, 0), a->>'sha256', a->>'storageKey', a->>'url', a->>'note'
     FROM jsonb_array_elements(p_attachments) AS a;
 
   UPDATE tickets SET message_count = message_count + 1,

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { IngestModule } from '@pasokh/ingest';
+import { WebhooksModule } from '@pasokh/webhooks';
 import { ApiChannelAdapter } from './api-channel.adapter';
 import { ApiChannelController } from './api-channel.controller';
 
 @Module({
-  imports: [IngestModule],
+  imports: [WebhooksModule],
   controllers: [ApiChannelController],
   providers: [ApiChannelAdapter],
 })

@@ -34,6 +34,10 @@ export interface InboundMessage {
   threadKey?: string | null;
   sentAt?: Date | null;
   attachments?: InboundAttachment[];
+  /** The provider reports an edit of a message it sent before: its text is replaced and marked edited. */
+  edited?: boolean;
+  /** A contact card the customer shared (Telegram): its phone joins the profile, or is offered as a merge. */
+  sharedContact?: { phone: string; name?: string | null } | null;
 }
 
 export interface OutboundAttachment {
@@ -65,6 +69,7 @@ export interface SendResult {
 export interface DeliveryEvent {
   providerMessageId: string;
   status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** For failed: the provider's reason in words an agent understands. */
   error?: string | null;
 }
 
@@ -81,6 +86,13 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
   readonly usesInboundToken?: boolean;
   /** Where the provider calls us, relative to PUBLIC_URL. */
   webhookPath?(channelId: string): string;
+  /** After the channel is created or updated (e.g. register the webhook with the provider). */
+  onSaved?(channel: ResolvedChannel<Config>, webhookUrl: string | null): Promise<void>;
+  /**
+   * Why an agent may not reply now (e.g. WhatsApp's 24-hour window), checked before the reply is
+   * accepted; null when a reply is fine.
+   */
+  replyBlockedReason?(channel: ResolvedChannel<Config>, ticket: { lastCustomerMessageAt: Date | null }): string | null;
   /** Validates a config from the API; throws ChannelsException(INVALID_CONFIG) naming the field. */
   parseConfig(raw: unknown): Config;
   /** Proves the credentials work (called on create/update); throws with a reason an admin understands. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Actor, AuditService } from '@pasokh/audit';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
+import { DomainEvents } from '@pasokh/events';
 import { createHash, randomBytes } from 'node:crypto';
 import { ResolvedChannel } from './channel-adapter';
 import { ChannelAdapterRegistry } from './channel-adapter.registry';
@@ -39,6 +40,7 @@ export class ChannelsService {
     private readonly adapters: ChannelAdapterRegistry,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     if (!config.secretKey) throw new Error('the secret key must be resolved before the channels module starts');
@@ -73,6 +75,7 @@ export class ChannelsService {
       await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart } });
       return id;
     });
+    await this.afterSave(id);
     return { ...(await this.get(id)), ...(inboundToken ? { inboundToken } : {}) };
   }
 
@@ -102,7 +105,20 @@ export class ChannelsService {
       });
     });
     this.resolved.delete(id);
+    await this.afterSave(id);
     return this.get(id);
+  }
+
+  /** Lets the adapter tell the provider about the channel (e.g. setWebhook), then tells listeners. */
+  private async afterSave(id: string): Promise<void> {
+    const { channel } = await this.resolve(id);
+    const adapter = this.adapters.get(channel.type);
+    try {
+      await adapter.onSaved?.(channel, adapter.webhookPath ? this.config.publicUrl + adapter.webhookPath(id) : null);
+    } catch (error) {
+      await this.channels.recordError(id, `setting up the channel with the provider failed: ${(error as Error).message}`);
+    }
+    this.events.publish({ type: 'channel.saved', channelId: id });
   }
 
   /** The channel with its secrets decrypted, for adapters. */

@@ -6,3 +6,6 @@ export * from './channels.exception';
 export * from './channels.repository';
 export * from './channels.service';
 export * from './secret-box';
+export * from './channel-cursors.repository';
+export * from './channel-leases';
+export * from './webhook-request';

@@ -141,7 +141,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         to: { externalId: context.externalId, name: context.customerName, email: context.email, phone: context.phone },
         text: context.text,
         html: context.html,
-        attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, read: () => this.storage.get(a.storageKey) })),
+        attachments: attachments
+          .filter((a) => a.storageKey)
+          .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, read: () => this.storage.get(a.storageKey!) })),
         agent: context.agentId ? { id: context.agentId, name: context.agentName ?? '' } : null,
       },
     };

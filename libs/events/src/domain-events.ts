@@ -12,6 +12,8 @@ export type DomainEvent =
   | { type: 'agent.access_changed'; agentId: string }
   /** A session or API token was revoked: sockets opened with it are closed. */
   | { type: 'token.revoked'; tokenId: string }
+  /** A channel was created or its config changed (pull channels restart their listener). */
+  | { type: 'channel.saved'; channelId: string }
   /** A team's members or restriction changed. */
   | { type: 'team.changed'; teamId: string };
 

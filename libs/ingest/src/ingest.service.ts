@@ -31,6 +31,14 @@ export class IngestService {
   ) {}
 
   async ingest(channel: ResolvedChannel, inbound: InboundMessage): Promise<IngestResult> {
+    if (inbound.edited) {
+      const edited = await this.ingestRepository.edit(channel.id, inbound.externalMessageId, inbound.text, sanitizeMessageHtml(inbound.html));
+      if (edited) {
+        this.events.publish({ type: 'message.updated', ticketId: edited.ticket_id, messageId: edited.message_id });
+        return { messageId: edited.message_id, ticketId: edited.ticket_id, customerId: edited.customer_id, duplicate: false };
+      }
+      // The original never reached us: keep the edited text as the message.
+    }
     const attachments = await this.storeAttachments(inbound);
     const name = inbound.from.name?.trim() || null;
     const email = normalizeEmail(inbound.from.email);
@@ -70,17 +78,29 @@ export class IngestService {
       this.channels.noteMessage(channel.id, new Date());
       this.events.publish({ type: row.ticket_event ?? 'ticket.updated', ticketId: row.ticket_id });
       this.events.publish({ type: 'message.created', ticketId: row.ticket_id, messageId: row.message_id });
+      await this.applySharedContact(inbound, row);
     }
     return { messageId: row.message_id, ticketId: row.ticket_id, customerId: row.customer_id, duplicate: row.duplicate };
   }
 
+  private async applySharedContact(inbound: InboundMessage, row: IngestRow): Promise<void> {
+    const phone = normalizePhone(inbound.sharedContact?.phone, this.config.phoneRegion);
+    if (!phone) return;
+    const eventId = await this.ingestRepository.applySharedContact(row.customer_id, row.ticket_id, phone, inbound.sharedContact?.name?.trim() || null);
+    if (eventId) this.events.publish({ type: 'message.created', ticketId: row.ticket_id, messageId: eventId });
+  }
+
   /** Attachment bytes go to storage before the statement: an orphan file is harmless, a half message is not. */
   private async storeAttachments(inbound: InboundMessage): Promise<IngestParams['attachments']> {
-    const files = (inbound.attachments ?? []).flatMap((a) => ('content' in a ? [a] : []));
-    if (files.some((file) => file.content.length > this.config.maxAttachmentBytes)) throw tooLarge(this.config.maxAttachmentBytes);
+    const all = inbound.attachments ?? [];
+    if (all.some((a) => 'content' in a && a.content.length > this.config.maxAttachmentBytes)) throw tooLarge(this.config.maxAttachmentBytes);
     const stored: IngestParams['attachments'] = [];
-    for (const file of files) {
-      stored.push({ filename: file.filename, contentType: file.contentType, ...(await this.storage.put(file.content)) });
+    for (const attachment of all) {
+      stored.push(
+        'content' in attachment
+          ? { filename: attachment.filename, contentType: attachment.contentType, ...(await this.storage.put(attachment.content)) }
+          : { filename: attachment.filename, contentType: attachment.contentType, url: attachment.url, note: attachment.reason },
+      );
     }
     return stored;
   }

@@ -11,7 +11,11 @@ export class AttachmentEntity {
   @Column('text') filename: string;
   @Column('text', { name: 'content_type' }) contentType: string;
   @Column('bigint', { transformer: bigintNumber }) size: number;
-  @Column('text') sha256: string;
-  @Column('text', { name: 'storage_key' }) storageKey: string;
+  /** Null for a link (media we did not store). */
+  @Column('text', { nullable: true }) sha256: string | null;
+  @Column('text', { name: 'storage_key', nullable: true }) storageKey: string | null;
+  @Column('text', { name: 'external_url', nullable: true }) externalUrl: string | null;
+  /** Why a link was not stored (e.g. over the size limit). */
+  @Column('text', { nullable: true }) note: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

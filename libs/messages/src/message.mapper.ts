@@ -14,7 +14,15 @@ export function toMessageDto(message: MessageEntity, attachments: AttachmentEnti
     html: message.html,
     attachments: attachments
       .filter((a) => a.messageId === message.id)
-      .map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, url: `/api/attachments/${a.id}` })),
+      .map((a) => ({
+        id: a.id,
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        url: a.storageKey ? `/api/attachments/${a.id}` : (a.externalUrl ?? ''),
+        stored: a.storageKey !== null,
+        note: a.note,
+      })),
     deliveryStatus: message.deliveryStatus,
     error: message.error,
     editedAt: message.editedAt?.toISOString() ?? null,

@@ -7,6 +7,7 @@ export enum MessagesErrorCode {
   ATTACHMENT_IN_USE = 'ATTACHMENT_IN_USE',
   EMPTY_MESSAGE = 'EMPTY_MESSAGE',
   TICKET_CLOSED = 'TICKET_CLOSED',
+  REPLY_NOT_ALLOWED = 'REPLY_NOT_ALLOWED',
 }
 
 const STATUS: Record<MessagesErrorCode, HttpStatus> = {
@@ -15,6 +16,7 @@ const STATUS: Record<MessagesErrorCode, HttpStatus> = {
   ATTACHMENT_IN_USE: HttpStatus.CONFLICT,
   EMPTY_MESSAGE: HttpStatus.BAD_REQUEST,
   TICKET_CLOSED: HttpStatus.CONFLICT,
+  REPLY_NOT_ALLOWED: HttpStatus.CONFLICT,
 };
 
 export class MessagesException extends DomainException<MessagesErrorCode> {

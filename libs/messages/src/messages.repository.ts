@@ -47,6 +47,30 @@ export class MessagesRepository {
     await manager.update(MessageEntity, { id }, patch);
   }
 
+  /**
+   * Moves an outbound message's delivery status forward (never back: a late "sent" after "delivered"
+   * is ignored). 'unknown' when no message has that provider id (yet), 'unchanged' when not forward.
+   */
+  async advanceDelivery(
+    channelId: string,
+    providerMessageId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    error: string | null,
+  ): Promise<{ messageId: string; ticketId: string } | 'unknown' | 'unchanged'> {
+    const rank = `CASE %s WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END`;
+    const rows: Array<{ id: string; ticket_id: string; advanced: boolean }> = await this.dataSource.query(
+      `WITH target AS (SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = $2),
+            moved AS (
+              UPDATE messages SET delivery_status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE NULL END, updated_at = now()
+               WHERE id IN (SELECT id FROM target) AND ${rank.replace('%s', 'delivery_status')} < ${rank.replace('%s', '$3')}
+               RETURNING id, ticket_id)
+       SELECT t.id, m.ticket_id, m.id IS NOT NULL AS advanced FROM target t LEFT JOIN moved m ON m.id = t.id`,
+      [channelId, providerMessageId, status, error],
+    );
+    if (!rows.length) return 'unknown';
+    return rows[0].advanced ? { messageId: rows[0].id, ticketId: rows[0].ticket_id } : 'unchanged';
+  }
+
   /** What the delivery worker needs to address a reply: ticket, customer, and their id on the channel. */
   async outboundContext(messageId: string): Promise<OutboundContext | null> {
     const rows: OutboundContext[] = await this.dataSource.query(

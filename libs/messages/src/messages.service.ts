@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@pasokh/audit';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, Principal, toPage } from '@pasokh/common';
+import { ChannelAdapterRegistry, ChannelsService } from '@pasokh/channel-core';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService, Tx } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
@@ -28,6 +29,8 @@ export class MessagesService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly channels: ChannelsService,
+    private readonly adapters: ChannelAdapterRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,9 +55,11 @@ export class MessagesService {
     if (!input.text.trim() && !input.html?.trim() && !input.attachmentIds?.length) {
       throw new MessagesException(MessagesErrorCode.EMPTY_MESSAGE, 'a reply needs text, html or an attachment');
     }
+    await this.assertReplyAllowed(principal, ticketId);
     return this.tx.run(async (tx) => {
       const ticket = await this.lockVisibleTicket(tx, principal, ticketId);
       if (ticket.status === 'closed') throw new MessagesException(MessagesErrorCode.TICKET_CLOSED, `ticket #${ticket.number} is closed; the customer's next message opens a new one`);
+
       const message = await this.messages.insert(tx.manager, {
         ticketId,
         channelId: ticket.channelId,
@@ -112,7 +117,7 @@ export class MessagesService {
       })).identifiers[0].id as string;
       return (await this.messages.findAttachment(id, manager))!;
     });
-    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, url: `/api/attachments/${row.id}` };
+    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, url: `/api/attachments/${row.id}`, stored: true, note: null };
   }
 
   async download(principal: Principal, id: string): Promise<{ attachment: AttachmentEntity; content: Buffer }> {
@@ -124,7 +129,17 @@ export class MessagesService {
     } else if (attachment.uploadedBy !== principal.agentId) {
       throw new MessagesException(MessagesErrorCode.ATTACHMENT_NOT_FOUND, `attachment ${id} not found`);
     }
+    if (!attachment.storageKey) throw new MessagesException(MessagesErrorCode.ATTACHMENT_NOT_FOUND, `attachment ${id} was not stored; open ${attachment.externalUrl}`);
     return { attachment, content: await this.storage.get(attachment.storageKey) };
+  }
+
+  /** The channel's own rule (e.g. WhatsApp's 24-hour window), checked before anything is stored. */
+  private async assertReplyAllowed(principal: Principal, ticketId: string): Promise<void> {
+    await this.ticketsService.assertVisible(principal, ticketId);
+    const ticket = (await this.tickets.findById(undefined, ticketId))!;
+    const { channel } = await this.channels.resolve(ticket.channelId);
+    const blocked = this.adapters.get(channel.type).replyBlockedReason?.(channel, { lastCustomerMessageAt: ticket.lastCustomerMessageAt });
+    if (blocked) throw new MessagesException(MessagesErrorCode.REPLY_NOT_ALLOWED, blocked);
   }
 
   private async lockVisibleTicket(tx: Tx, principal: Principal, ticketId: string) {

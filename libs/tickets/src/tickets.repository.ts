@@ -114,7 +114,7 @@ export class TicketsRepository {
     return rows[0] ? { restrictedTeamId: rows[0].restricted_team_id } : null;
   }
 
-  findById(manager: EntityManager, id: string): Promise<TicketEntity | null> {
+  findById(manager: EntityManager = this.dataSource.manager, id: string): Promise<TicketEntity | null> {
     return manager.findOne(TicketEntity, { where: { id } });
   }
 

@@ -189,7 +189,7 @@ function machineCpu() {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const idle = line[3] + (line[4] || 0);
     const total = line.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    return { busy: total - idle, total, softirq: line[6] || 0 };
   } catch {
     return null;
   }
@@ -334,6 +334,8 @@ function summariseLog(logPath) {
 const sentAt = new Float64Array(TOTAL_MESSAGES);
 const lat = new Float32Array(CELLS).fill(-1);
 const delivery = { received: 0, duplicates: 0, foreign: 0, invalid: 0, lastAt: 0 };
+const progress = { sent: 0, answered: 0, accepted: 0 }; // for the timeline
+const eventsSeen = new Map(); // every event name socket 0 received (it uses the full parser), with counts
 
 let MARK = ''; // set in main(): "fanout-<runId>#" followed by the message index
 
@@ -429,6 +431,7 @@ function connectOne(s, server, token, phase) {
     });
     state.sockets[s] = socket;
     if (full) socket.on('message.created', fullHandlerFor(s));
+    if (s === 0) socket.onAny((name) => eventsSeen.set(name, (eventsSeen.get(name) || 0) + 1));
     let settled = false;
     socket.once('connect', () => {
       settled = true;
@@ -487,6 +490,7 @@ async function load(agent, server, channel) {
   };
   const done = () => {
     inflight--;
+    progress.answered++;
     if (++finished === TOTAL_MESSAGES) allAnswered();
   };
 
@@ -517,6 +521,7 @@ async function load(agent, server, channel) {
         res.on('end', () => {
           if (status === 202) {
             accepted++;
+            progress.accepted++;
             acceptedFlag[i] = 1;
             postLat.push(performance.now() - sentAt[i]);
             if (body.includes('"duplicate":true')) duplicates++;
@@ -539,6 +544,7 @@ async function load(agent, server, channel) {
     inflight++;
     if (inflight > maxInflight) maxInflight = inflight;
     sentAt[i] = performance.now();
+    progress.sent++;
     req.end(payload);
   }
 
@@ -611,6 +617,98 @@ async function drain(expected) {
   const from = history.find(([t]) => t >= end - 5_000) || [end, delivery.received];
   const ratePerSec = end - from[0] > 500 ? (delivery.received - from[1]) / ((end - from[0]) / 1000) : 0;
   return { sec: (end - start) / 1000, reason, ratePerSec };
+}
+
+// ---------------------------------------------------------------- timeline
+
+/** CPU seconds of every process whose comm is one of `names` (machine-wide: other users' load counts too). */
+function cpuByComm(names) {
+  const out = Object.fromEntries(names.map((n) => [n, 0]));
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const pid of entries) {
+    if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!(comm in out)) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[comm] += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** One row per second: request and delivery rates, CPU of the bench, servers, postgres, redis, machine; server RSS. */
+function startTimeline(servers) {
+  const snap = () => ({
+    t: performance.now(),
+    bench: process.cpuUsage(),
+    servers: servers.map((s) => procCpuSec(s.child.pid)),
+    other: cpuByComm(['postgres', 'redis-server']),
+    machine: machineCpu(),
+    ...progress,
+    received: delivery.received,
+  });
+  const t0 = performance.now();
+  const rows = [];
+  let prev = snap();
+  const timer = setInterval(() => {
+    const cur = snap();
+    const dt = (cur.t - prev.t) / 1000;
+    const pct = (a, b) => (a === null || b === null ? null : ((b - a) / dt) * 100);
+    rows.push({
+      at: (cur.t - t0) / 1000,
+      dt,
+      sent: cur.sent - prev.sent,
+      answered: cur.answered - prev.answered,
+      received: cur.received - prev.received,
+      bench: ((cur.bench.user - prev.bench.user + cur.bench.system - prev.bench.system) / 1e6 / dt) * 100,
+      servers: cur.servers.map((v, n) => pct(prev.servers[n], v)),
+      pg: pct(prev.other.postgres, cur.other.postgres),
+      redis: pct(prev.other['redis-server'], cur.other['redis-server']),
+      machine: cur.machine && prev.machine ? ((cur.machine.busy - prev.machine.busy) / (cur.machine.total - prev.machine.total)) * 100 * os.cpus().length : null,
+      softirq: cur.machine && prev.machine ? ((cur.machine.softirq - prev.machine.softirq) / (cur.machine.total - prev.machine.total)) * 100 * os.cpus().length : null,
+      rss: servers.map((s) => readRssMb(s.child.pid)),
+    });
+    prev = cur;
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    return rows;
+  };
+}
+
+/** The timeline as text, at most ~30 lines (rows merged into steps of k seconds). */
+function formatTimeline(rows, names) {
+  if (!rows.length) return [];
+  const k = Math.max(1, Math.ceil(rows.length / 30));
+  const f = (v) => (v === null || !Number.isFinite(v) ? '   -' : String(Math.round(v)).padStart(4));
+  const out = [
+    `  Timeline (per second, averaged over ${k} s; CPU in % of one core, the machine has ${os.cpus().length}; postgres/redis: all such processes;`,
+    `            softirq: kernel network work not charged to a process; rest: busy minus all of those = other processes on the machine):`,
+    `     t(s)  POST/s  202+err/s  deliveries/s  ${names.map((n) => `srv${n}%`).join(' ')}  pg%  redis%  bench%  softirq%  rest%  busy%  RSS MB`,
+  ];
+  for (let i = 0; i < rows.length; i += k) {
+    const g = rows.slice(i, i + k);
+    const avg = (fn) => g.reduce((a, r) => a + (fn(r) ?? NaN), 0) / g.length;
+    const sumRate = (key) => g.reduce((a, r) => a + r[key], 0) / g.reduce((a, r) => a + r.dt, 0);
+    const last = g[g.length - 1];
+    out.push(
+      `    ${last.at.toFixed(0).padStart(5)}  ${f(sumRate('sent')).padStart(6)}  ${f(sumRate('answered')).padStart(9)}  ${f(sumRate('received')).padStart(12)}  ` +
+        `${names.map((_, n) => f(avg((r) => r.servers[n])).padStart(4 + names[n].length)).join(' ')}  ${f(avg((r) => r.pg)).padStart(3)}  ${f(avg((r) => r.redis)).padStart(6)}  ` +
+        `${f(avg((r) => r.bench)).padStart(6)}  ${f(avg((r) => r.softirq)).padStart(8)}  ` +
+        `${f(avg((r) => r.machine - r.softirq - r.bench - (r.pg ?? 0) - (r.redis ?? 0) - r.servers.reduce((a, v) => a + (v ?? 0), 0))).padStart(5)}  ` +
+        `${f(avg((r) => r.machine)).padStart(5)}  ${last.rss.join('/')}`,
+    );
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- statistics
@@ -714,9 +812,13 @@ async function main() {
   const sources = ['apps', 'libs', 'channels', 'migrations'].map((d) => path.join(ROOT, d));
   if (!fs.existsSync(SERVER_ENTRY) || newerThan(sources, fs.statSync(SERVER_ENTRY).mtimeMs)) {
     log(`${path.relative(ROOT, SERVER_ENTRY)} is missing or older than the sources; running npm run build`);
-    const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+    const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2], timeout: 600_000 });
     if (res.status !== 0 || !fs.existsSync(SERVER_ENTRY)) throw new Error('npm run build failed');
   }
+
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
+  log(`code: HEAD ${String(git.stdout || '?').trim()}, ${String(dirty.stdout || '').split('\n').filter(Boolean).length} modified tracked file(s); dist built ${new Date(fs.statSync(SERVER_ENTRY).mtimeMs).toISOString()}`);
 
   const stamp = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${crypto.randomBytes(2).toString('hex')}`;
   const runId = crypto.randomBytes(4).toString('hex');
@@ -802,6 +904,7 @@ async function main() {
     log(`posting ${TOTAL_MESSAGES} messages to server A at ${RATE}/s`);
     const cpu0 = { bench: process.cpuUsage(), servers: servers.map((s) => procCpuSec(s.child.pid)), machine: machineCpu(), t: performance.now() };
     const LOOP_RES_MS = 5;
+    const stopTimeline = startTimeline(servers);
     const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS }); // samples include the 5 ms timer itself: subtracted below
     loopDelay.enable();
     const ld = await load(agent, A, channel);
@@ -811,6 +914,7 @@ async function main() {
     const dr = await drain(expectedTotal);
     const drainSec = dr.sec;
     loopDelay.disable();
+    const timeline = stopTimeline();
     const wallSec = (performance.now() - cpu0.t) / 1000;
     const benchCpu = process.cpuUsage(cpu0.bench);
     const serverCpu = servers.map((s, n) => {
@@ -851,11 +955,13 @@ async function main() {
         : []),
       `            last socket per message: p50 ${ms(st.complete.p50)}  p99 ${ms(st.complete.p99)}  max ${ms(st.complete.max)}  (${st.complete.incompleteMessages} messages missed by some socket)`,
       `  By send time: ${st.windows.map((w) => `${w.fromSec}-${w.toSec}s p50 ${round(w.p50, 0)} p99 ${round(w.p99, 0)}`).join(' | ')}`,
+      `  Events    socket 0 received: ${JSON.stringify(Object.fromEntries(eventsSeen))}`,
       `  Sockets   connected in ${round(connectSec, 1)} s, connect errors ${sockStats.connectErrors}${sockStats.connectErrorSamples.length ? ` (${sockStats.connectErrorSamples.join('; ')})` : ''}` +
         `, disconnects ${sockStats.disconnects} (${disconnectsBeforeLoad} before load)${sockStats.disconnects ? ` ${JSON.stringify(Object.fromEntries(sockStats.disconnectReasons))}` : ''}, still connected at end of load ${connectedNow}`,
       `  RSS (MB)  ${servers.map((s, n) => `${s.name}: base ${rssBase[n]}, with sockets ${rssSockets[n]}, end ${rssEnd[n]}`).join('; ')}   per 1,000 sockets ${per1000}`,
       `  CPU       over ${round(wallSec, 1)} s of load+drain: bench ${round(((benchCpu.user + benchCpu.system) / 1e3 / (wallSec * 1000)) * 100, 0)} % of a core` +
         ` (event-loop delay p99 ${ms(Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RES_MS))}, max ${ms(Math.max(0, loopDelay.max / 1e6 - LOOP_RES_MS))}), servers ${servers.map((s, n) => `${s.name} ${serverCpu[n]} %`).join(', ')}, machine ${machineBusyPct} % busy of ${os.cpus().length} cores`,
+      ...formatTimeline(timeline, servers.map((x) => x.name)),
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

@@ -8,7 +8,9 @@ export class AttachmentDto {
   @ApiProperty() filename: string;
   @ApiProperty() contentType: string;
   @ApiProperty() size: number;
-  @ApiProperty({ description: 'authenticated download URL' }) url: string;
+  @ApiProperty({ description: 'authenticated download URL, or the provider\'s link when not stored' }) url: string;
+  @ApiProperty({ description: 'false: media kept as a link only (see note)' }) stored: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'why the media was not stored' }) note: string | null;
 }
 
 export class MessageDto {

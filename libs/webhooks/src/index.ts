@@ -1,0 +1,2 @@
+export * from './webhook-intake.service';
+export * from './webhooks.module';
