@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiChannelModule } from '@channels/api';
+import { MetaModule } from '@channels/meta';
+import { TelegramModule } from '@channels/telegram';
+import { TwilioSmsModule } from '@channels/twilio-sms';
 import { AgentsModule } from '@pasokh/agents';
 import { AuditModule } from '@pasokh/audit';
 import { AuthModule } from '@pasokh/auth';
@@ -54,6 +57,9 @@ export class AppModule {
         TicketsModule,
         MessagesModule,
         ApiChannelModule,
+        TwilioSmsModule,
+        TelegramModule,
+        MetaModule,
         DeliveryModule,
         RealtimeModule,
       ],
