@@ -26,6 +26,7 @@ DECLARE
   v_message uuid;
   v_now timestamptz := clock_timestamp();
   v_event text := 'ticket.updated';
+  v_by_identity boolean;
 BEGIN
   -- Every key this sender can match by, locked in sorted order: concurrent first messages of one
   -- new person wait here instead of creating two customers.
@@ -46,6 +47,7 @@ BEGIN
   -- Exact matches only: identity, then email, then phone. Never fuzzy, never a silent merge.
   SELECT c.* INTO v_customer FROM customer_identities i JOIN customers c ON c.id = i.customer_id
    WHERE i.channel_type = p_channel_type AND i.external_id = p_sender_id;
+  v_by_identity := v_customer.id IS NOT NULL;
   IF v_customer.id IS NULL AND p_email IS NOT NULL THEN
     SELECT * INTO v_customer FROM customers WHERE email = p_email AND merged_into_id IS NULL ORDER BY created_at LIMIT 1;
   END IF;
@@ -68,8 +70,10 @@ BEGIN
         updated_at = now()
       WHERE id = v_customer.id;
   END IF;
-  INSERT INTO customer_identities (customer_id, channel_type, external_id)
-  VALUES (v_customer.id, p_channel_type, p_sender_id) ON CONFLICT DO NOTHING;
+  IF NOT v_by_identity THEN
+    INSERT INTO customer_identities (customer_id, channel_type, external_id)
+    VALUES (v_customer.id, p_channel_type, p_sender_id) ON CONFLICT DO NOTHING;
+  END IF;
 
   -- Two identities of one customer on one channel must not open two tickets either.
   PERFORM pg_advisory_xact_lock(hashtextextended('conversation:' || v_customer.id || ':' || p_channel_id, 0));
