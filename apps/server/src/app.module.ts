@@ -40,9 +40,11 @@ export class AppModule {
             // Secrets never reach a log line: tokens, passwords and signatures are cut out here.
             redact: {
               // A failed query's parameters may hold hashes or sealed secrets.
-              paths: ['req.headers.authorization', 'req.headers["x-channel-token"]', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'res.headers["set-cookie"]', 'err.parameters', 'err.driverError.parameters'],
+              paths: ['req.headers.authorization', 'req.headers["x-channel-token"]', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'res.headers["set-cookie"]', 'req.headers["x-hub-signature-256"]', 'err.parameters', 'err.driverError.parameters'],
               censor: '[redacted]',
             },
+            // Webhook query strings can carry a verify token (Meta's hub.verify_token): log the path only.
+            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.startsWith('/webhooks/') ? req.url.split('?')[0] : req.url }) },
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
             autoLogging: { ignore: (req) => req.url === '/api/health' },
           },

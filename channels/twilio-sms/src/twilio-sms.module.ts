@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '@pasokh/webhooks';
+import { TwilioSmsAdapter } from './twilio-sms.adapter';
+import { TwilioWebhookController } from './twilio-webhook.controller';
 
-// Placeholder: the Twilio SMS adapter is being written.
-@Module({})
+@Module({
+  imports: [WebhooksModule],
+  controllers: [TwilioWebhookController],
+  providers: [TwilioSmsAdapter],
+})
 export class TwilioSmsModule {}

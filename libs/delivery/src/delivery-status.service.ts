@@ -20,20 +20,33 @@ export class DeliveryStatusService {
     private readonly events: DomainEvents,
   ) {}
 
+  /**
+   * Applies what it can at once; an update for an id we do not know yet is retried in the background,
+   * so receipts for messages sent outside Pasokh (e.g. from the Page inbox) never hold up the webhook.
+   */
   async apply(channelId: string, updates: DeliveryEvent[]): Promise<void> {
-    for (const update of updates) await this.applyOne(channelId, update);
+    for (const update of updates) {
+      if ((await this.applyOnce(channelId, update)) === 'unknown') void this.retry(channelId, update);
+    }
   }
 
-  private async applyOne(channelId: string, update: DeliveryEvent): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.messages.advanceDelivery(channelId, update.providerMessageId, update.status, update.error ?? null);
-      if (outcome === 'unknown' && attempt < RETRIES.length) {
-        await new Promise((resolve) => setTimeout(resolve, RETRIES[attempt]));
-        continue;
+  private async applyOnce(channelId: string, update: DeliveryEvent): Promise<'unknown' | 'done'> {
+    const outcome = await this.messages.advanceDelivery(channelId, update.providerMessageId, update.status, update.error ?? null);
+    if (outcome === 'unknown') return 'unknown';
+    if (typeof outcome === 'object') this.events.publish({ type: 'message.updated', ticketId: outcome.ticketId, messageId: outcome.messageId });
+    return 'done';
+  }
+
+  private async retry(channelId: string, update: DeliveryEvent): Promise<void> {
+    for (const delay of RETRIES) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        if ((await this.applyOnce(channelId, update)) === 'done') return;
+      } catch (error) {
+        this.logger.error({ err: error }, 'delivery status update failed');
+        return;
       }
-      if (outcome === 'unknown') this.logger.warn({ channelId, providerMessageId: update.providerMessageId }, 'delivery status for a message we did not send');
-      if (typeof outcome === 'object') this.events.publish({ type: 'message.updated', ticketId: outcome.ticketId, messageId: outcome.messageId });
-      return;
     }
+    this.logger.warn({ channelId, providerMessageId: update.providerMessageId }, 'delivery status for a message we did not send');
   }
 }
