@@ -1,1 +1,3 @@
+export * from './telegram-config';
+export * from './telegram.adapter';
 export * from './telegram.module';

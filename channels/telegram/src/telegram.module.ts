@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '@pasokh/webhooks';
+import { TelegramPoller } from './telegram-poller.service';
+import { TelegramWebhookController } from './telegram-webhook.controller';
+import { TelegramAdapter } from './telegram.adapter';
 
-// Placeholder: the Telegram adapter is being written.
-@Module({})
+@Module({
+  imports: [WebhooksModule],
+  controllers: [TelegramWebhookController],
+  providers: [TelegramAdapter, TelegramPoller],
+})
 export class TelegramModule {}

@@ -1,0 +1,206 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ChannelCursorsRepository, ChannelLeases, ChannelsRepository, ChannelsService, ResolvedChannel } from '@pasokh/channel-core';
+import { DomainException } from '@pasokh/common';
+import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { DomainEvents } from '@pasokh/events';
+import { IngestService } from '@pasokh/ingest';
+import { TelegramConfig } from './telegram-config';
+import { TelegramAdapter } from './telegram.adapter';
+
+export const OFFSET_CURSOR = 'telegram.offset';
+// How long Telegram may hold a getUpdates open. Tests shorten it with TELEGRAM_POLL_TIMEOUT_SEC.
+const DEFAULT_POLL_TIMEOUT_SEC = 25;
+// Another instance polls this bot; see whether it is still there this often.
+const LEASE_RETRY_MS = 30_000;
+const BACKOFF_START_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
+/**
+ * Long polling for bots on servers the internet cannot reach. One loop per active polling channel,
+ * on one instance only (a lease per bot: Telegram answers a second getUpdates with 409 Conflict).
+ * The offset is checkpointed only after an update's message is stored, so a crash repeats an update
+ * (and ingest drops the copy) but never skips one.
+ */
+@Injectable()
+export class TelegramPoller implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TelegramPoller.name);
+  private readonly loops = new Map<string, PollLoop>();
+  // channel.saved events for one channel are applied in order: a stop finishes before the restart.
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly pollTimeoutSec: number;
+  private unsubscribe: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly adapter: TelegramAdapter,
+    private readonly channelsRepository: ChannelsRepository,
+    private readonly channels: ChannelsService,
+    private readonly cursors: ChannelCursorsRepository,
+    private readonly leases: ChannelLeases,
+    private readonly ingest: IngestService,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    const fromEnv = Number(process.env.TELEGRAM_POLL_TIMEOUT_SEC);
+    this.pollTimeoutSec = Number.isInteger(fromEnv) && fromEnv >= 0 && fromEnv <= 50 ? fromEnv : DEFAULT_POLL_TIMEOUT_SEC;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.roles.includes('workers')) return;
+    this.unsubscribe = this.events.subscribe((event) => {
+      if (event.type === 'channel.saved') this.schedule(event.channelId);
+    });
+    for (const channel of await this.channelsRepository.findAll()) {
+      if (channel.type === 'telegram') this.schedule(channel.id);
+    }
+  }
+
+  /** Aborts the getUpdates in flight, lets a message being stored finish, releases the leases. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    await Promise.all([...this.pending.values()]);
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    this.loops.clear();
+  }
+
+  private schedule(channelId: string): void {
+    const previous = this.pending.get(channelId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.restart(channelId))
+      .catch((error) => this.logger.error({ err: error, channelId }, 'could not start Telegram polling'))
+      .finally(() => {
+        if (this.pending.get(channelId) === next) this.pending.delete(channelId);
+      });
+    this.pending.set(channelId, next);
+  }
+
+  private async restart(channelId: string): Promise<void> {
+    await this.loops.get(channelId)?.stop();
+    this.loops.delete(channelId);
+    if (this.stopped) return;
+    const row = await this.channelsRepository.findById(channelId);
+    if (!row || row.type !== 'telegram' || !row.active || row.config.mode !== 'polling') return;
+    const loop = new PollLoop(channelId, this.pollTimeoutSec, this.adapter, this.channels, this.cursors, this.leases, this.ingest, this.logger);
+    this.loops.set(channelId, loop);
+    loop.start();
+  }
+}
+
+/** One bot's polling: take the lease, then getUpdates → store → checkpoint, until stopped. */
+class PollLoop {
+  private readonly abort = new AbortController();
+  private done: Promise<void> = Promise.resolve();
+  private backoffMs = BACKOFF_START_MS;
+
+  constructor(
+    private readonly channelId: string,
+    private readonly timeoutSec: number,
+    private readonly adapter: TelegramAdapter,
+    private readonly channels: ChannelsService,
+    private readonly cursors: ChannelCursorsRepository,
+    private readonly leases: ChannelLeases,
+    private readonly ingest: IngestService,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  private get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let lease;
+      try {
+        lease = await this.leases.tryAcquire(`telegram:${this.channelId}`);
+      } catch (error) {
+        await this.failed('could not take the polling lease', error);
+        continue;
+      }
+      if (!lease) {
+        await this.sleep(LEASE_RETRY_MS);
+        continue;
+      }
+      try {
+        await this.pollWhileLeased();
+      } finally {
+        await lease.release().catch((error) => this.logger.warn({ err: error, channelId: this.channelId }, 'releasing the Telegram polling lease failed'));
+      }
+    }
+  }
+
+  private async pollWhileLeased(): Promise<void> {
+    let offset: number | undefined;
+    let resumed = false;
+    while (!this.stopping) {
+      try {
+        if (!resumed) {
+          offset = (await this.cursors.get<number>(this.channelId, OFFSET_CURSOR)) ?? undefined;
+          resumed = true;
+        }
+        // channel.saved reaches only the instance that saved; re-reading (cached a few seconds) each
+        // round lets the lease holder notice a deactivation or a switch to webhook made elsewhere.
+        const { channel, active } = await this.channels.resolve(this.channelId);
+        if (!active || channel.type !== 'telegram' || channel.config.mode !== 'polling') {
+          this.abort.abort();
+          return;
+        }
+        const updates = await this.adapter.fetchUpdates(channel as unknown as ResolvedChannel<TelegramConfig>, offset, this.timeoutSec, this.abort.signal);
+        for (const update of updates) {
+          if (this.stopping) return;
+          await this.store(channel, update);
+          offset = update.update_id + 1;
+          await this.cursors.set(this.channelId, OFFSET_CURSOR, offset);
+        }
+        this.backoffMs = BACKOFF_START_MS;
+      } catch (error) {
+        if (this.stopping) return;
+        await this.failed('Telegram polling failed', error);
+      }
+    }
+  }
+
+  /** Stores the update's message; one that can never become a message is quarantined, not retried forever. */
+  private async store(channel: ResolvedChannel, update: { update_id: number }): Promise<void> {
+    try {
+      for (const message of await this.adapter.parseUpdate(channel as unknown as ResolvedChannel<TelegramConfig>, update)) await this.ingest.ingest(channel, message);
+    } catch (error) {
+      // A refusal (bad payload, too large) will be the same next time; anything else (the database) is retried.
+      if (!(error instanceof DomainException) || error.httpStatus >= 500) throw error;
+      const reason = `Telegram update ${update.update_id} skipped: ${error.message}`;
+      this.logger.warn({ channelId: this.channelId, updateId: update.update_id }, reason);
+      await this.channels.recordError(this.channelId, reason);
+    }
+  }
+
+  private async failed(what: string, error: unknown): Promise<void> {
+    const reason = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    this.logger.warn({ channelId: this.channelId, retryInMs: this.backoffMs }, reason);
+    await this.channels.recordError(this.channelId, reason).catch(() => undefined);
+    await this.sleep(this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.abort.signal;
+      signal.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+  }
+}
