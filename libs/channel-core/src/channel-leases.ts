@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '@pasokh/database';
-import { DataSource, QueryRunner } from 'typeorm';
+import { Client } from 'pg';
 
 export interface Lease {
   release(): Promise<void>;
@@ -8,35 +8,34 @@ export interface Lease {
 
 /**
  * "Exactly one instance runs this" for long-lived listeners (a mailbox's IMAP connection, a bot's
- * long polling): a session-level advisory lock held on a connection of its own. If the holder dies,
- * its connection closes, the lock goes, and another instance's next try wins. Embedded PGlite is one
- * process by construction (the data-dir lock), so there every lease is granted.
+ * long polling): a session-level advisory lock held on a connection of its own, outside the pool, so
+ * many listeners never starve the requests. If the holder dies, its connection closes, the lock goes,
+ * and another instance's next try wins. Embedded PGlite is one process by construction (the data-dir
+ * lock), so there every lease is granted.
  */
 @Injectable()
 export class ChannelLeases {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly database: Database,
-  ) {}
+  private readonly logger = new Logger(ChannelLeases.name);
+
+  constructor(private readonly database: Database) {}
 
   async tryAcquire(key: string): Promise<Lease | null> {
-    if (this.database.kind === 'pglite') return { release: async () => undefined };
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    if (!this.database.url) return { release: async () => undefined };
+    const client = new Client({ connectionString: this.database.url, application_name: `pasokh lease ${key}`.slice(0, 63) });
+    // A dropped lease connection frees the lock; the holder learns it from its provider (e.g. Telegram's 409).
+    client.on('error', (error) => this.logger.warn({ err: error, key }, 'lease connection lost'));
+    await client.connect();
     try {
-      const rows: Array<{ ok: boolean }> = await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
       if (!rows[0].ok) {
-        await runner.release();
+        await client.end();
         return null;
       }
-      return {
-        release: async () => {
-          await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-          await runner.release();
-        },
-      };
     } catch (error) {
-      await runner.release();
+      await client.end().catch(() => undefined);
       throw error;
     }
+    // Closing the session is the release: PostgreSQL drops its advisory locks with it.
+    return { release: () => client.end().catch(() => undefined) };
   }
 }

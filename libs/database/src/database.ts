@@ -25,6 +25,8 @@ export class Database {
   private constructor(
     readonly dataSource: DataSource,
     readonly kind: DatabaseKind,
+    /** The server's URL (null for PGlite), for connections that must live outside the pool. */
+    readonly url: string | null,
     private readonly pglite: PGlite | null,
     private readonly lock: DataDirLock | null,
   ) {}
@@ -43,7 +45,7 @@ export class Database {
       const dataSource = new DataSource({ ...common, url: options.url, poolSize: options.poolSize, applicationName: 'pasokh' } as DataSourceOptions);
       await dataSource.initialize();
       await runMigrations(dataSource);
-      return new Database(dataSource, 'postgres', null, null);
+      return new Database(dataSource, 'postgres', options.url, null, null);
     }
 
     let lock: DataDirLock | null = null;
@@ -61,7 +63,7 @@ export class Database {
       const dataSource = new DataSource({ ...common, poolSize: 1, extra: createPgConfig(pglite) } as DataSourceOptions);
       await dataSource.initialize();
       await runMigrations(dataSource);
-      return new Database(dataSource, 'pglite', pglite, lock);
+      return new Database(dataSource, 'pglite', null, pglite, lock);
     } catch (error) {
       await pglite?.close().catch(() => undefined);
       lock?.release();
