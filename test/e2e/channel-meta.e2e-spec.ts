@@ -457,6 +457,8 @@ describe('Meta channels: Messenger, Instagram Direct, WhatsApp Cloud API', () =>
       expect(await storedCount(channel)).toBe(1);
       await new Promise((r) => setTimeout(r, 200));
       expect(sendsTo(channel)).toHaveLength(0);
+      // The ticket shows when the window closed.
+      expect((await t.http.get(`/api/tickets/${ticket.id}`)).body.replyWindowEndsAt).toBe(closedAt);
 
       // Inside the window again (23 h): the reply is accepted.
       await t.db.database.dataSource.query(`UPDATE tickets SET last_customer_message_at = now() - interval '23 hours' WHERE id = $1`, [ticket.id]);

@@ -39,6 +39,7 @@ interface MediaInfo {
 export class WhatsAppAdapter implements ChannelAdapter<WhatsAppChannelConfig> {
   readonly type = 'whatsapp' as const;
   readonly secretFields = WHATSAPP_SECRET_FIELDS;
+  readonly replyWindowMs = SERVICE_WINDOW_MS;
   private readonly logger = new Logger(WhatsAppAdapter.name);
 
   constructor(

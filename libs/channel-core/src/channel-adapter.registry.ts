@@ -19,6 +19,10 @@ export class ChannelAdapterRegistry {
     return adapter;
   }
 
+  find(type: string): ChannelAdapter<any> | undefined {
+    return this.adapters.get(type as ChannelType);
+  }
+
   types(): ChannelType[] {
     return [...this.adapters.keys()];
   }

@@ -88,6 +88,8 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
   webhookPath?(channelId: string): string;
   /** After the channel is created or updated (e.g. register the webhook with the provider). */
   onSaved?(channel: ResolvedChannel<Config>, webhookUrl: string | null): Promise<void>;
+  /** Free-form replies are allowed only this long after the customer's last message (WhatsApp: 24 h). */
+  readonly replyWindowMs?: number;
   /**
    * Why an agent may not reply now (e.g. WhatsApp's 24-hour window), checked before the reply is
    * accepted; null when a reply is fine.

@@ -3,7 +3,8 @@ import { TicketView } from './tickets.repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toTicketDto(row: TicketView): TicketDto {
+/** `replyWindowMs`: the channel's free-form reply window, if it has one (WhatsApp). */
+export function toTicketDto(row: TicketView, replyWindowMs?: number): TicketDto {
   return {
     id: row.id,
     number: Number(row.number),
@@ -22,6 +23,7 @@ export function toTicketDto(row: TicketView): TicketDto {
     lastMessageAt: row.last_message_at.toISOString(),
     firstResponseAt: iso(row.first_response_at),
     resolvedAt: iso(row.resolved_at),
+    replyWindowEndsAt: replyWindowMs && row.last_customer_message_at ? new Date(row.last_customer_message_at.getTime() + replyWindowMs).toISOString() : null,
     sla: {
       policyId: row.sla_policy_id,
       firstResponseDueAt: iso(row.first_response_due_at),

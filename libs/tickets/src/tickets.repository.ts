@@ -22,6 +22,7 @@ export interface TicketView {
   created_at: Date;
   updated_at: Date;
   last_message_at: Date;
+  last_customer_message_at: Date | null;
   first_response_at: Date | null;
   resolved_at: Date | null;
   sla_policy_id: string | null;
@@ -49,7 +50,7 @@ export interface TicketFilter {
 const VIEW = `
   SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel_id, ch.type AS channel_type, ch.name AS channel_name,
          t.customer_id, cu.name AS customer_name, t.assignee_id, t.team_id, t.tags, t.message_count, t.snoozed_until,
-         t.created_at, t.updated_at, t.last_message_at, t.first_response_at, t.resolved_at,
+         t.created_at, t.updated_at, t.last_message_at, t.last_customer_message_at, t.first_response_at, t.resolved_at,
          t.sla_policy_id, t.sla_state, t.first_response_due_at, t.next_response_due_at, t.resolution_due_at
     FROM tickets t
     JOIN channels ch ON ch.id = t.channel_id

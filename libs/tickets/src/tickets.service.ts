@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@pasokh/audit';
+import { ChannelAdapterRegistry } from '@pasokh/channel-core';
 import { decodeCursor, DEFAULT_PAGE_SIZE, normalizeText, Page, Principal, toAsciiDigits, toPage } from '@pasokh/common';
 import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
@@ -8,7 +9,7 @@ import { ListTicketsQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketEntity } from './ticket.entity';
 import { toTicketDto } from './ticket.mapper';
 import { TicketsErrorCode, TicketsException } from './tickets.exception';
-import { TicketFilter, TicketsRepository } from './tickets.repository';
+import { TicketFilter, TicketsRepository, TicketView } from './tickets.repository';
 
 /** Agents see every ticket but those of restricted teams they are not in; supervisors and admins see all. */
 export function viewerFilter(principal: Principal): string | undefined {
@@ -22,6 +23,7 @@ export class TicketsService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly adapters: ChannelAdapterRegistry,
   ) {}
 
   async list(principal: Principal, query: ListTicketsQuery): Promise<Page<TicketDto>> {
@@ -43,13 +45,17 @@ export class TicketsService {
       filter.search = { text: normalizeText(query.q), number: numberMatch ? Number(numberMatch[1]) : null };
     }
     const rows = await this.tickets.list(filter, after, limit);
-    return toPage(rows, limit, (r) => [r.last_message_at.toISOString(), r.id], toTicketDto);
+    return toPage(rows, limit, (r) => [r.last_message_at.toISOString(), r.id], (r) => this.toDto(r));
   }
 
   async get(principal: Principal | null, id: string, manager?: EntityManager): Promise<TicketDto> {
     const row = await this.tickets.view(id, manager, principal ? viewerFilter(principal) : undefined);
     if (!row) throw new TicketsException(TicketsErrorCode.TICKET_NOT_FOUND, `ticket ${id} not found`);
-    return toTicketDto(row);
+    return this.toDto(row);
+  }
+
+  private toDto(row: TicketView): TicketDto {
+    return toTicketDto(row, this.adapters.find(row.channel_type)?.replyWindowMs);
   }
 
   /** Throws TICKET_NOT_FOUND unless the principal may see the ticket. */

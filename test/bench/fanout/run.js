@@ -47,6 +47,7 @@ const CUSTOMERS = positiveInt('CUSTOMERS', env.CUSTOMERS, 500, 1_000_000);
 const DRAIN_SEC = positiveInt('DRAIN_SEC', env.DRAIN_SEC, 60, 600); // max wait for deliveries after the last POST answered
 const DRAIN_IDLE_SEC = positiveInt('DRAIN_IDLE_SEC', env.DRAIN_IDLE_SEC, 10, 600); // ... or this long without a new delivery
 const CLIENT_PARSER = env.CLIENT_PARSER || 'lean';
+const WAIT_QUIET_SEC = positiveInt('WAIT_QUIET_SEC', env.WAIT_QUIET_SEC, 0, 3600, 0);
 if (!['lean', 'full'].includes(CLIENT_PARSER)) throw new Error(`CLIENT_PARSER must be lean or full (got "${CLIENT_PARSER}")`);
 const ADMIN_URL = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -568,35 +569,41 @@ async function load(agent, server, channel) {
   checkAbort();
   await Promise.race([answered, new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 5_000).unref())]);
   const answeredSec = (performance.now() - start) / 1000;
-  const sorted = postLat.sorted();
   return {
     sent: next,
-    accepted,
-    duplicates,
-    errors,
-    errorKinds: Object.fromEntries(errorKinds),
-    errorSamples,
-    unanswered: next - finished,
+    accepted, // so far: answers can still arrive during the drain; final() has the end counts
+    acceptedNow: () => accepted,
     acceptedFlag,
     sendSec,
     answeredSec,
-    maxInflight,
-    maxSendLagMs,
-    postP50: percentile(sorted, 50),
-    postP99: percentile(sorted, 99),
-    postMax: sorted.length ? sorted[sorted.length - 1] : NaN,
+    final() {
+      const sorted = postLat.sorted();
+      return {
+        accepted,
+        duplicates,
+        errors,
+        errorKinds: Object.fromEntries(errorKinds),
+        errorSamples,
+        unanswered: next - finished,
+        maxInflight,
+        maxSendLagMs,
+        postP50: percentile(sorted, 50),
+        postP99: percentile(sorted, 99),
+        postMax: sorted.length ? sorted[sorted.length - 1] : NaN,
+      };
+    },
   };
 }
 
 /** Waits until every expected delivery arrived, or DRAIN_IDLE_SEC without progress, or DRAIN_SEC. */
-async function drain(expected) {
+async function drain(expectedNow) {
   const start = performance.now();
   const hardDeadline = start + DRAIN_SEC * 1000;
   let lastCount = delivery.received;
   let lastProgress = start;
   const history = []; // [time, received] every 100 ms, for the arrival rate when the drain ends
   let reason = 'complete';
-  while (delivery.received < expected) {
+  while (delivery.received < expectedNow()) {
     if (state.aborted) break;
     const now = performance.now();
     history.push([now, delivery.received]);
@@ -621,9 +628,9 @@ async function drain(expected) {
 
 // ---------------------------------------------------------------- timeline
 
-/** CPU seconds of every process whose comm is one of `names` (machine-wide: other users' load counts too). */
+/** CPU seconds of every process whose comm is one of `names`, by "comm pid" (machine-wide: other users' too). */
 function cpuByComm(names) {
-  const out = Object.fromEntries(names.map((n) => [n, 0]));
+  const out = new Map();
   let entries;
   try {
     entries = fs.readdirSync('/proc');
@@ -635,9 +642,9 @@ function cpuByComm(names) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!(comm in out)) continue;
+      if (!names.includes(comm)) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[comm] += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+      out.set(`${comm} ${pid}`, (Number(f[11]) + Number(f[12])) / CLK_TCK);
     } catch {
       // gone
     }
@@ -659,6 +666,12 @@ function startTimeline(servers) {
   const t0 = performance.now();
   const rows = [];
   let prev = snap();
+  // CPU of processes named `comm` between two snapshots: per pid, so exiting backends do not count negative.
+  const commPct = (a, b, comm, dt) => {
+    let sec = 0;
+    for (const [key, v] of b.other) if (key.startsWith(`${comm} `)) sec += v - (a.other.get(key) ?? 0);
+    return (sec / dt) * 100;
+  };
   const timer = setInterval(() => {
     const cur = snap();
     const dt = (cur.t - prev.t) / 1000;
@@ -671,8 +684,8 @@ function startTimeline(servers) {
       received: cur.received - prev.received,
       bench: ((cur.bench.user - prev.bench.user + cur.bench.system - prev.bench.system) / 1e6 / dt) * 100,
       servers: cur.servers.map((v, n) => pct(prev.servers[n], v)),
-      pg: pct(prev.other.postgres, cur.other.postgres),
-      redis: pct(prev.other['redis-server'], cur.other['redis-server']),
+      pg: commPct(prev, cur, 'postgres', dt),
+      redis: commPct(prev, cur, 'redis-server', dt),
       machine: cur.machine && prev.machine ? ((cur.machine.busy - prev.machine.busy) / (cur.machine.total - prev.machine.total)) * 100 * os.cpus().length : null,
       softirq: cur.machine && prev.machine ? ((cur.machine.softirq - prev.machine.softirq) / (cur.machine.total - prev.machine.total)) * 100 * os.cpus().length : null,
       rss: servers.map((s) => readRssMb(s.child.pid)),
@@ -685,6 +698,12 @@ function startTimeline(servers) {
   };
 }
 
+/** CPU (% of one core) used by neither the bench, the servers, postgres nor redis: other work on the machine. */
+function restPct(r) {
+  if (r.machine === null) return null;
+  return r.machine - r.bench - (r.pg ?? 0) - (r.redis ?? 0) - r.servers.reduce((a, v) => a + (v ?? 0), 0);
+}
+
 /** The timeline as text, at most ~30 lines (rows merged into steps of k seconds). */
 function formatTimeline(rows, names) {
   if (!rows.length) return [];
@@ -692,7 +711,7 @@ function formatTimeline(rows, names) {
   const f = (v) => (v === null || !Number.isFinite(v) ? '   -' : String(Math.round(v)).padStart(4));
   const out = [
     `  Timeline (per second, averaged over ${k} s; CPU in % of one core, the machine has ${os.cpus().length}; postgres/redis: all such processes;`,
-    `            softirq: kernel network work not charged to a process; rest: busy minus all of those = other processes on the machine):`,
+    `            softirq: the kernel's network work, mostly already inside the processes' numbers; rest: busy minus bench, servers, postgres, redis = other work):`,
     `     t(s)  POST/s  202+err/s  deliveries/s  ${names.map((n) => `srv${n}%`).join(' ')}  pg%  redis%  bench%  softirq%  rest%  busy%  RSS MB`,
   ];
   for (let i = 0; i < rows.length; i += k) {
@@ -704,7 +723,7 @@ function formatTimeline(rows, names) {
       `    ${last.at.toFixed(0).padStart(5)}  ${f(sumRate('sent')).padStart(6)}  ${f(sumRate('answered')).padStart(9)}  ${f(sumRate('received')).padStart(12)}  ` +
         `${names.map((_, n) => f(avg((r) => r.servers[n])).padStart(4 + names[n].length)).join(' ')}  ${f(avg((r) => r.pg)).padStart(3)}  ${f(avg((r) => r.redis)).padStart(6)}  ` +
         `${f(avg((r) => r.bench)).padStart(6)}  ${f(avg((r) => r.softirq)).padStart(8)}  ` +
-        `${f(avg((r) => r.machine - r.softirq - r.bench - (r.pg ?? 0) - (r.redis ?? 0) - r.servers.reduce((a, v) => a + (v ?? 0), 0))).padStart(5)}  ` +
+        `${f(avg(restPct)).padStart(5)}  ` +
         `${f(avg((r) => r.machine)).padStart(5)}  ${last.rss.join('/')}`,
     );
   }
@@ -820,6 +839,21 @@ async function main() {
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
   log(`code: HEAD ${String(git.stdout || '?').trim()}, ${String(dirty.stdout || '').split('\n').filter(Boolean).length} modified tracked file(s); dist built ${new Date(fs.statSync(SERVER_ENTRY).mtimeMs).toISOString()}`);
 
+  // Other work on the machine skews everything: measure it, optionally wait (WAIT_QUIET_SEC) for it to end.
+  const quietUntil = performance.now() + WAIT_QUIET_SEC * 1000;
+  let busyBefore = 0;
+  for (;;) {
+    const m0 = machineCpu();
+    await sleep(2_000);
+    checkAbort();
+    const m1 = machineCpu();
+    busyBefore = m0 && m1 ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * os.cpus().length : 0;
+    if (busyBefore <= 25 || performance.now() > quietUntil) break;
+    log(`machine ${Math.round(busyBefore)} % busy (of one core); waiting for it to be quiet (WAIT_QUIET_SEC)`);
+  }
+  if (busyBefore > 25) log(`warning: the machine was ${Math.round(busyBefore)} % busy (of one core) before the run: other processes will skew the numbers`);
+  else log(`machine ${Math.round(busyBefore)} % busy (of one core) before the run`);
+
   const stamp = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${crypto.randomBytes(2).toString('hex')}`;
   const runId = crypto.randomBytes(4).toString('hex');
   MARK = `fanout-${runId}#`;
@@ -910,11 +944,12 @@ async function main() {
     const ld = await load(agent, A, channel);
     checkAbort();
     const connectedNow = state.sockets.reduce((n, sock, s) => n + (socketsUp[s] && sock && sock.connected ? 1 : 0), 0);
-    const expectedTotal = ld.accepted * connected;
-    const dr = await drain(expectedTotal);
+    const dr = await drain(() => ld.acceptedNow() * connected);
     const drainSec = dr.sec;
     loopDelay.disable();
     const timeline = stopTimeline();
+    const rests = timeline.map(restPct).filter((v) => v !== null);
+    const otherCpuPct = rests.length ? round(rests.reduce((a, b) => a + b, 0) / rests.length, 0) : null;
     const wallSec = (performance.now() - cpu0.t) / 1000;
     const benchCpu = process.cpuUsage(cpu0.bench);
     const serverCpu = servers.map((s, n) => {
@@ -922,14 +957,16 @@ async function main() {
       return now === null || cpu0.servers[n] === null ? null : round(((now - cpu0.servers[n]) / wallSec) * 100, 0);
     });
     const m1 = machineCpu();
-    const machineBusyPct = m1 && cpu0.machine ? round(((m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total)) * 100, 0) : null;
+    const machineBusyPct = m1 && cpu0.machine ? round(((m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total)) * 100 * os.cpus().length, 0) : null;
     const rssEnd = servers.map((s) => readRssMb(s.child.pid));
     const deliveriesAtEnd = delivery.received;
-    log(`load done: ${ld.accepted}/${ld.sent} accepted; ${deliveriesAtEnd}/${expectedTotal} deliveries after ${round(drainSec, 1)} s drain (${dr.reason})`);
+    const fin = { ...ld, ...ld.final() }; // POSTs answered during the drain count too
+    const expectedTotal = fin.accepted * connected;
+    log(`load done: ${fin.accepted}/${fin.sent} accepted; ${deliveriesAtEnd}/${expectedTotal} deliveries after ${round(drainSec, 1)} s drain (${dr.reason})`);
 
     phase.closing = true;
     closeSockets();
-    const st = stats(ld.acceptedFlag, socketsUp);
+    const st = stats(fin.acceptedFlag, socketsUp);
 
     const sum = (a) => (a.every((v) => v !== null) ? round(a.reduce((x, y) => x + y, 0), 1) : null);
     const base = sum(rssBase);
@@ -942,10 +979,10 @@ async function main() {
     const lines = [
       '',
       `Fan-out  ${SOCKETS} sockets (${connected} connected) on ${INSTANCES} instance(s), one admin session, ${RATE} msg/s × ${DURATION_SEC} s, parser ${CLIENT_PARSER}`,
-      `  POSTs     sent ${ld.sent} in ${round(ld.sendSec, 1)} s, 202 ${ld.accepted}, errors ${ld.errors}${ld.unanswered ? `, unanswered ${ld.unanswered}` : ''}${ld.duplicates ? `, duplicate ${ld.duplicates}` : ''}` +
-        `   POST p50 ${ms(ld.postP50)} p99 ${ms(ld.postP99)} max ${ms(ld.postMax)}   max in flight ${ld.maxInflight}, max send lag ${ms(ld.maxSendLagMs)}`,
-      ...(ld.errors ? [`  error kinds: ${JSON.stringify(ld.errorKinds)}`, ...ld.errorSamples.map((s) => `    ${s}`)] : []),
-      `  Deliveries expected ${expectedTotal} (${ld.accepted} × ${connected}), received ${st.all.n}, missing ${missing}` +
+      `  POSTs     sent ${fin.sent} in ${round(fin.sendSec, 1)} s, 202 ${fin.accepted}, errors ${fin.errors}${fin.unanswered ? `, unanswered ${fin.unanswered}` : ''}${fin.duplicates ? `, duplicate ${fin.duplicates}` : ''}` +
+        `   POST p50 ${ms(fin.postP50)} p99 ${ms(fin.postP99)} max ${ms(fin.postMax)}   max in flight ${fin.maxInflight}, max send lag ${ms(fin.maxSendLagMs)}`,
+      ...(fin.errors ? [`  error kinds: ${JSON.stringify(fin.errorKinds)}`, ...fin.errorSamples.map((s) => `    ${s}`)] : []),
+      `  Deliveries expected ${expectedTotal} (${fin.accepted} × ${connected}), received ${st.all.n}, missing ${missing}` +
         `   duplicates ${delivery.duplicates}, unmatched ${delivery.foreign}, bad payloads ${delivery.invalid}, for non-202 messages ${st.extra}`,
       `            waited ${round(drainSec, 1)} s after the POSTs for deliveries: ${dr.reason}` +
         (dr.reason === 'complete' ? '' : `; still arriving at ${Math.round(dr.ratePerSec)}/s when the wait ended (missing = not delivered by then)`),
@@ -960,7 +997,7 @@ async function main() {
         `, disconnects ${sockStats.disconnects} (${disconnectsBeforeLoad} before load)${sockStats.disconnects ? ` ${JSON.stringify(Object.fromEntries(sockStats.disconnectReasons))}` : ''}, still connected at end of load ${connectedNow}`,
       `  RSS (MB)  ${servers.map((s, n) => `${s.name}: base ${rssBase[n]}, with sockets ${rssSockets[n]}, end ${rssEnd[n]}`).join('; ')}   per 1,000 sockets ${per1000}`,
       `  CPU       over ${round(wallSec, 1)} s of load+drain: bench ${round(((benchCpu.user + benchCpu.system) / 1e3 / (wallSec * 1000)) * 100, 0)} % of a core` +
-        ` (event-loop delay p99 ${ms(Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RES_MS))}, max ${ms(Math.max(0, loopDelay.max / 1e6 - LOOP_RES_MS))}), servers ${servers.map((s, n) => `${s.name} ${serverCpu[n]} %`).join(', ')}, machine ${machineBusyPct} % busy of ${os.cpus().length} cores`,
+        ` (event-loop delay p99 ${ms(Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RES_MS))}, max ${ms(Math.max(0, loopDelay.max / 1e6 - LOOP_RES_MS))}), servers ${servers.map((s, n) => `${s.name} ${serverCpu[n]} %`).join(', ')}, machine ${machineBusyPct} % busy (of ${os.cpus().length * 100} %)`,
       ...formatTimeline(timeline, servers.map((x) => x.name)),
       '',
     ];
@@ -972,9 +1009,9 @@ async function main() {
       sockets: SOCKETS,
       rate: RATE,
       durationSec: DURATION_SEC,
-      sent: ld.sent,
-      accepted: ld.accepted,
-      errors: ld.errors,
+      sent: fin.sent,
+      accepted: fin.accepted,
+      errors: fin.errors,
       connected,
       expectedDeliveries: expectedTotal,
       received: st.all.n,
@@ -993,6 +1030,7 @@ async function main() {
       benchCpuPct: round(((benchCpu.user + benchCpu.system) / 1e3 / (wallSec * 1000)) * 100, 0),
       serverCpuPct: INSTANCES > 1 ? serverCpu : serverCpu[0],
       clientParser: CLIENT_PARSER,
+      otherCpuPct, // average CPU of other processes on the machine during load+drain (% of one core): high = skewed run
     };
     return { result, servers };
   } finally {
@@ -1028,8 +1066,8 @@ function reportLogs() {
   }
 }
 
-// Whole-run watchdog: boot, connect, load, drain, shutdown and cleanup, with slack.
-const WATCHDOG_MS = (INSTANCES * HEALTH_TIMEOUT_MS) + Math.ceil(SOCKETS / CONNECT_BATCH) * 5_000 + (DURATION_SEC + DRAIN_SEC + 180) * 1000 + REQUEST_TIMEOUT_MS + STOP_TIMEOUT_MS;
+// Whole-run watchdog: quiet wait, build, boot, connect, load, drain, shutdown and cleanup, with slack.
+const WATCHDOG_MS = (WAIT_QUIET_SEC + 120) * 1000 + (INSTANCES * HEALTH_TIMEOUT_MS) + Math.ceil(SOCKETS / CONNECT_BATCH) * 5_000 + (DURATION_SEC + DRAIN_SEC + 180) * 1000 + REQUEST_TIMEOUT_MS + STOP_TIMEOUT_MS;
 const watchdog = setTimeout(() => {
   log(`watchdog: run exceeded ${Math.round(WATCHDOG_MS / 1000)} s; cleaning up`);
   state.aborted = 'watchdog';

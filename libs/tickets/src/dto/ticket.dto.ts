@@ -40,6 +40,8 @@ export class TicketDto {
   @ApiProperty() lastMessageAt: string;
   @ApiProperty({ nullable: true }) firstResponseAt: string | null;
   @ApiProperty({ nullable: true }) resolvedAt: string | null;
+  @ApiProperty({ nullable: true, description: 'until when a free-form reply is allowed (WhatsApp 24-hour window); null: no window' })
+  replyWindowEndsAt: string | null;
   @ApiProperty({ type: TicketSlaDto }) sla: TicketSlaDto;
 }
 
