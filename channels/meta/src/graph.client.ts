@@ -1,5 +1,6 @@
+import { downloadMedia, formatMb } from '@pasokh/channel-core';
+
 const API_TIMEOUT_MS = 15_000;
-const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** Graph's error object: `{ error: { message, type, code, error_subcode, error_user_msg, error_data } }`. */
 export class GraphApiError extends Error {
@@ -42,42 +43,16 @@ export class GraphClient {
     return this.call<T>(`${this.baseUrl}/${path}`, { method: 'POST', headers: this.auth(), body: form });
   }
 
-  /**
-   * Fetches a file up to `maxBytes`, reading no further than that: media URLs come from the payload
-   * and a bigger file becomes a link, not a memory spike. `withToken` for WhatsApp's media URLs.
-   */
+  /** A media file up to `maxBytes` (see downloadMedia); `withToken` for WhatsApp's media URLs. */
   async download(url: string, maxBytes: number, withToken: boolean): Promise<Download> {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: withToken ? this.auth() : {}, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    } catch (error) {
-      return { ok: false, reason: `the file could not be downloaded: ${(error as Error).message}` };
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return { ok: false, reason: `the file could not be downloaded: HTTP ${response.status}` };
-    }
-    const tooLarge = { ok: false as const, reason: `the file is larger than the ${formatMb(maxBytes)} attachment limit` };
-    const declared = Number(response.headers.get('content-length'));
-    if (declared > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      return tooLarge;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          await response.body?.cancel().catch(() => undefined);
-          return tooLarge;
-        }
-        chunks.push(Buffer.from(chunk));
-      }
-    } catch (error) {
-      return { ok: false, reason: `the file could not be downloaded: ${(error as Error).message}` };
-    }
-    return { ok: true, content: Buffer.concat(chunks), contentType: response.headers.get('content-type') };
+    const result = await downloadMedia(url, maxBytes, withToken ? this.auth() : {});
+    if (result.ok) return result;
+    return {
+      ok: false,
+      reason: result.tooLarge
+        ? `the file (${formatMb(result.size)}) is larger than the ${formatMb(maxBytes)} attachment limit`
+        : `the file could not be downloaded: ${result.error}`,
+    };
   }
 
   private auth(): Record<string, string> {
@@ -114,6 +89,3 @@ export class GraphClient {
   }
 }
 
-export function formatMb(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-}

@@ -5,6 +5,7 @@ import {
   ChannelsErrorCode,
   ChannelsException,
   DeliveryEvent,
+  formatMb,
   InboundAttachment,
   InboundMessage,
   OutboundAttachment,
@@ -15,7 +16,7 @@ import {
 } from '@pasokh/channel-core';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { describeGraphCode, isRejectedToken, toDeliveryError } from './graph-errors';
-import { formatMb, GraphApiError, GraphClient } from './graph.client';
+import { GraphApiError, GraphClient } from './graph.client';
 import { parseWhatsAppConfig, WHATSAPP_SECRET_FIELDS, WhatsAppChannelConfig } from './meta-config';
 import { arrayAt, assertFields, fallbackFilename, invalidPayload, mapsLink, readEntries, WhatsAppMedia, WhatsAppMessage, WhatsAppStatus, WhatsAppValue } from './meta-payload';
 import { verifyMetaSignature } from './meta-signature';

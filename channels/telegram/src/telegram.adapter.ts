@@ -5,6 +5,7 @@ import {
   ChannelsErrorCode,
   ChannelsException,
   DeliveryError,
+  formatMb,
   InboundAttachment,
   InboundMessage,
   OutboundAttachment,
@@ -162,9 +163,8 @@ export class TelegramAdapter implements ChannelAdapter<TelegramConfig> {
   }
 
   private tooLargeReason(size: number): string {
-    const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-    if (size > BOT_API_DOWNLOAD_LIMIT) return `too large to download (${mb(size)}): Telegram gives bots files up to 20 MB`;
-    return `too large to download (${mb(size)}): the limit is ${mb(this.config.maxAttachmentBytes)}`;
+    if (size > BOT_API_DOWNLOAD_LIMIT) return `too large to download (${formatMb(size)}): Telegram gives bots files up to 20 MB`;
+    return `too large to download (${formatMb(size)}): the limit is ${formatMb(this.config.maxAttachmentBytes)}`;
   }
 }
 

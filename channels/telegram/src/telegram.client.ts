@@ -1,3 +1,4 @@
+import { downloadMedia } from '@pasokh/channel-core';
 import { Telegram, TelegramError } from 'telegraf';
 import type { File, Message, Update, UserFromGetMe } from 'telegraf/types';
 import { apiRootOf, TelegramConfig } from './telegram-config';
@@ -6,7 +7,6 @@ export { TelegramError };
 
 // Shorter than the delivery worker's lease, so a hung call never outlives the worker's claim.
 const CALL_TIMEOUT_MS = 30_000;
-const DOWNLOAD_TIMEOUT_MS = 60_000;
 // getUpdates holds the request open for `timeout` seconds; give the answer this much more.
 const POLL_GRACE_MS = 10_000;
 
@@ -62,33 +62,12 @@ export class TelegramClient {
 
   /** Downloads a file by its getFile path, giving up past maxBytes without reading the rest. */
   async download(filePath: string, maxBytes: number): Promise<Download> {
-    const url = new URL(`./file/bot${this.config.botToken}/${filePath}`, this.apiRoot + '/');
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    } catch (error) {
-      return { ok: false, tooLarge: null, reason: `download failed: ${this.redact((error as Error).message)}` };
-    }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel().catch(() => undefined);
-      return { ok: false, tooLarge: null, reason: `download failed: Telegram answered HTTP ${response.status}` };
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          await response.body.cancel().catch(() => undefined);
-          return { ok: false, tooLarge: Number(response.headers.get('content-length')) || size, reason: '' };
-        }
-        chunks.push(Buffer.from(chunk));
-      }
-    } catch (error) {
-      return { ok: false, tooLarge: null, reason: `download failed: ${this.redact((error as Error).message)}` };
-    }
-    return { ok: true, content: Buffer.concat(chunks) };
+    const result = await downloadMedia(new URL(`./file/bot${this.config.botToken}/${filePath}`, this.apiRoot + '/'), maxBytes);
+    if (result.ok) return { ok: true, content: result.content };
+    // The download URL holds the bot token: never let it into a stored reason.
+    return result.tooLarge ? { ok: false, tooLarge: result.size, reason: '' } : { ok: false, tooLarge: null, reason: `download failed: ${this.redact(result.error)}` };
   }
+
 
   /** The bot token never belongs in a log line, an error shown to agents, or a stored URL. */
   redact(text: string): string {

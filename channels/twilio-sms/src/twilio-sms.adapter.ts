@@ -16,7 +16,7 @@ import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import twilio from 'twilio';
 import { TwilioClients } from './twilio.client';
 import { describeTwilioError } from './twilio-errors';
-import { downloadMedia } from './twilio-media';
+import { downloadMms } from './twilio-media';
 import { formParams, inboundText, mediaFilename, readInbound, readStatusCallback } from './twilio-payload';
 import { parseTwilioSmsConfig, TwilioSmsConfig } from './twilio-sms.config';
 
@@ -90,7 +90,7 @@ export class TwilioSmsAdapter implements ChannelAdapter<TwilioSmsConfig> {
     const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
     const attachments = await Promise.all(
       inbound.media.map((media, i) =>
-        downloadMedia({
+        downloadMms({
           url: media.url,
           filename: mediaFilename(media.url, media.contentType, i),
           contentType: media.contentType,

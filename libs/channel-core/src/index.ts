@@ -9,3 +9,4 @@ export * from './secret-box';
 export * from './channel-cursors.repository';
 export * from './channel-leases';
 export * from './webhook-request';
+export * from './media-download';
