@@ -484,6 +484,7 @@ async function load(agent, server, channel) {
   const answered = new Promise((r) => (allAnswered = r));
   let finished = 0;
 
+  let refused = 0;
   const noteError = (kind, detail) => {
     errors++;
     errorKinds.set(kind, (errorKinds.get(kind) || 0) + 1);
@@ -527,6 +528,7 @@ async function load(agent, server, channel) {
             postLat.push(performance.now() - sentAt[i]);
             if (body.includes('"duplicate":true')) duplicates++;
           } else {
+            refused++; // a definite non-202: the message was not stored
             noteError(`HTTP ${status}`, chunks.join(''));
           }
           done();
@@ -573,6 +575,8 @@ async function load(agent, server, channel) {
     sent: next,
     accepted, // so far: answers can still arrive during the drain; final() has the end counts
     acceptedNow: () => accepted,
+    // Messages that may have been stored: all sent but definite refusals (a timed-out POST may have committed).
+    possibleNow: () => next - refused,
     acceptedFlag,
     sendSec,
     answeredSec,
@@ -944,7 +948,8 @@ async function main() {
     const ld = await load(agent, A, channel);
     checkAbort();
     const connectedNow = state.sockets.reduce((n, sock, s) => n + (socketsUp[s] && sock && sock.connected ? 1 : 0), 0);
-    const dr = await drain(() => ld.acceptedNow() * connected);
+    // Deliveries of every message that may have been stored (timed-out POSTs often were), so those count too.
+    const dr = await drain(() => ld.possibleNow() * connected);
     const drainSec = dr.sec;
     loopDelay.disable();
     const timeline = stopTimeline();
@@ -962,7 +967,7 @@ async function main() {
     const deliveriesAtEnd = delivery.received;
     const fin = { ...ld, ...ld.final() }; // POSTs answered during the drain count too
     const expectedTotal = fin.accepted * connected;
-    log(`load done: ${fin.accepted}/${fin.sent} accepted; ${deliveriesAtEnd}/${expectedTotal} deliveries after ${round(drainSec, 1)} s drain (${dr.reason})`);
+    log(`load done: ${fin.accepted}/${fin.sent} accepted; ${deliveriesAtEnd} deliveries (of ${ld.possibleNow() * connected} possible) after ${round(drainSec, 1)} s drain (${dr.reason})`);
 
     phase.closing = true;
     closeSockets();
@@ -983,9 +988,13 @@ async function main() {
         `   POST p50 ${ms(fin.postP50)} p99 ${ms(fin.postP99)} max ${ms(fin.postMax)}   max in flight ${fin.maxInflight}, max send lag ${ms(fin.maxSendLagMs)}`,
       ...(fin.errors ? [`  error kinds: ${JSON.stringify(fin.errorKinds)}`, ...fin.errorSamples.map((s) => `    ${s}`)] : []),
       `  Deliveries expected ${expectedTotal} (${fin.accepted} × ${connected}), received ${st.all.n}, missing ${missing}` +
-        `   duplicates ${delivery.duplicates}, unmatched ${delivery.foreign}, bad payloads ${delivery.invalid}, for non-202 messages ${st.extra}`,
+        `   duplicates ${delivery.duplicates}, unmatched ${delivery.foreign}, bad payloads ${delivery.invalid}, of messages whose POST failed/timed out ${st.extra}`,
       `            waited ${round(drainSec, 1)} s after the POSTs for deliveries: ${dr.reason}` +
-        (dr.reason === 'complete' ? '' : `; still arriving at ${Math.round(dr.ratePerSec)}/s when the wait ended (missing = not delivered by then)`),
+        (dr.reason === 'complete'
+          ? ''
+          : dr.ratePerSec > 0
+            ? `; still arriving at ${Math.round(dr.ratePerSec)}/s when the wait ended (missing = a backlog not delivered by then)`
+            : '; nothing arrived in its last 5 s (missing = not delivered)'),
       `  Latency   all: p50 ${ms(st.all.p50)}  p99 ${ms(st.all.p99)}  max ${ms(st.all.max)}`,
       ...(INSTANCES > 1
         ? st.per.map((p, n) => `            on ${names[n]} (${p.sockets} sockets): p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  max ${ms(p.max)}  received ${p.n}/${p.expected}`)
