@@ -86,6 +86,36 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * A message, its attachments and its ticket's restricted team in one plain query: pushes run for
+   * every event, so this skips the query builder's cost on the hot path.
+   */
+  async findForPush(messageId: string): Promise<{ message: MessageEntity; attachments: AttachmentEntity[]; restrictedTeamId: string | null } | null> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT m.id, m.ticket_id, m.channel_id, m.direction, m.kind, m.author_type, m.author_id, m.text, m.html,
+              m.delivery_status, m.error, m.edited_at, m.created_at, m.updated_at,
+              CASE WHEN team.restricted THEN team.id END AS restricted_team_id,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type,
+                        'size', a.size, 'storageKey', a.storage_key, 'externalUrl', a.external_url, 'note', a.note) ORDER BY a.created_at), '[]')
+                 FROM attachments a WHERE a.message_id = m.id) AS attachments
+         FROM messages m JOIN tickets t ON t.id = m.ticket_id LEFT JOIN teams team ON team.id = t.team_id
+        WHERE m.id = $1`,
+      [messageId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const manager = this.dataSource.manager;
+    const message = manager.create(MessageEntity, {
+      id: r.id, ticketId: r.ticket_id, channelId: r.channel_id, direction: r.direction, kind: r.kind, authorType: r.author_type,
+      authorId: r.author_id, text: r.text, html: r.html, deliveryStatus: r.delivery_status, error: r.error,
+      editedAt: r.edited_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    });
+    const attachments = (r.attachments as Array<Record<string, any>>).map((a) =>
+      manager.create(AttachmentEntity, { ...a, messageId: r.id, size: Number(a.size) } as Partial<AttachmentEntity>),
+    );
+    return { message, attachments, restrictedTeamId: r.restricted_team_id };
+  }
+
   attachmentsOf(messageIds: string[], manager: EntityManager = this.dataSource.manager): Promise<AttachmentEntity[]> {
     if (!messageIds.length) return Promise.resolve([]);
     return manager.find(AttachmentEntity, { where: { messageId: In(messageIds) }, order: { createdAt: 'ASC' } });

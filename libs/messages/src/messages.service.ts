@@ -44,10 +44,10 @@ export class MessagesService {
     return { items: page.items.map((m) => toMessageDto(m, attachments)), nextCursor: page.nextCursor };
   }
 
-  /** One message in the API shape, for pushes; null if it no longer exists. */
-  async findDto(messageId: string): Promise<MessageDto | null> {
-    const message = await this.messages.findById(messageId);
-    return message ? toMessageDto(message, await this.messages.attachmentsOf([messageId])) : null;
+  /** One message in the API shape and who may see it, for pushes; null if it no longer exists. */
+  async forPush(messageId: string): Promise<{ message: MessageDto; restrictedTeamId: string | null } | null> {
+    const found = await this.messages.findForPush(messageId);
+    return found ? { message: toMessageDto(found.message, found.attachments), restrictedTeamId: found.restrictedTeamId } : null;
   }
 
   /** An agent's reply: stored as queued with its outbox row in one transaction; the worker sends it. */

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { AgentsRepository } from '@pasokh/agents';
 import { DomainEvent, DomainEvents } from '@pasokh/events';
 import { MessagesService } from '@pasokh/messages';
-import { TicketsRepository, TicketsService } from '@pasokh/tickets';
+import { TicketsService } from '@pasokh/tickets';
 import { rooms } from './agent-socket';
 import { NamespaceHolder } from './namespace.holder';
 
@@ -16,13 +16,13 @@ import { NamespaceHolder } from './namespace.holder';
 export class EventRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EventRelay.name);
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly waiting = new Set<string>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly events: DomainEvents,
     private readonly namespace: NamespaceHolder,
     private readonly tickets: TicketsService,
-    private readonly ticketsRepository: TicketsRepository,
     private readonly messages: MessagesService,
     private readonly agents: AgentsRepository,
   ) {}
@@ -43,7 +43,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
       case 'ticket.updated':
       case 'message.created':
       case 'message.updated':
-        this.enqueue(event.ticketId, () => this.pushTicketEvent(event));
+        this.enqueue(event.ticketId, () => this.pushTicketEvent(event), event.type === 'ticket.updated' ? `ticket.updated:${event.ticketId}` : undefined);
         return;
       case 'agent.access_changed':
         // The client reconnects; the handshake then applies the new role, teams or refusal.
@@ -60,10 +60,19 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private enqueue(ticketId: string, push: () => Promise<void>): void {
+  private enqueue(ticketId: string, push: () => Promise<void>, coalesceKey?: string): void {
+    // A ticket.updated already waiting will load the ticket's latest state: a second one adds nothing.
+    if (coalesceKey) {
+      if (this.waiting.has(coalesceKey)) return;
+      this.waiting.add(coalesceKey);
+    }
+    const run = async () => {
+      if (coalesceKey) this.waiting.delete(coalesceKey);
+      await push();
+    };
     const previous = this.queues.get(ticketId) ?? Promise.resolve();
     const next = previous
-      .then(push)
+      .then(run)
       .catch((error) => this.logger.error({ err: error, ticketId }, 'push failed'))
       .finally(() => {
         if (this.queues.get(ticketId) === next) this.queues.delete(ticketId);
@@ -74,15 +83,13 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   private async pushTicketEvent(event: Extract<DomainEvent, { ticketId: string }>): Promise<void> {
     const namespace = this.namespace.get();
     if (!namespace) return;
-    const audience = await this.ticketsRepository.audience(event.ticketId);
-    if (!audience) return; // deleted since
-    const target = audience.restrictedTeamId ? [rooms.team(audience.restrictedTeamId), rooms.supervisors] : [rooms.allAgents];
     if (event.type === 'ticket.created' || event.type === 'ticket.updated') {
-      namespace.to(target).emit(event.type, (await this.tickets.get(null, event.ticketId)));
+      const found = await this.tickets.forPush(event.ticketId);
+      if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.ticket);
       return;
     }
-    const message = await this.messages.findDto((event as { messageId: string }).messageId);
-    if (message) namespace.to(target).emit(event.type, message);
+    const found = await this.messages.forPush((event as { messageId: string }).messageId);
+    if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.message);
   }
 
   /** Team members or restriction changed: rebuild who is in the team's room, on every instance. */
@@ -93,4 +100,9 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     const members = await this.agents.membersOfTeams([teamId]);
     for (const member of members) namespace.in(rooms.agent(member.agentId)).socketsJoin(rooms.team(teamId));
   }
+}
+
+/** A restricted team's ticket goes to that team and the supervisors; every other ticket to all agents. */
+function audience(restrictedTeamId: string | null): string[] {
+  return restrictedTeamId ? [rooms.team(restrictedTeamId), rooms.supervisors] : [rooms.allAgents];
 }

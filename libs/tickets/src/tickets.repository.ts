@@ -27,6 +27,8 @@ export interface TicketView {
   resolved_at: Date | null;
   sla_policy_id: string | null;
   sla_state: SlaState;
+  /** Set when the ticket's team is restricted: only its members and supervisors may see it. */
+  restricted_team_id: string | null;
   first_response_due_at: Date | null;
   next_response_due_at: Date | null;
   resolution_due_at: Date | null;
@@ -51,10 +53,12 @@ const VIEW = `
   SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel_id, ch.type AS channel_type, ch.name AS channel_name,
          t.customer_id, cu.name AS customer_name, t.assignee_id, t.team_id, t.tags, t.message_count, t.snoozed_until,
          t.created_at, t.updated_at, t.last_message_at, t.last_customer_message_at, t.first_response_at, t.resolved_at,
-         t.sla_policy_id, t.sla_state, t.first_response_due_at, t.next_response_due_at, t.resolution_due_at
+         t.sla_policy_id, t.sla_state, t.first_response_due_at, t.next_response_due_at, t.resolution_due_at,
+         CASE WHEN team.restricted THEN team.id END AS restricted_team_id
     FROM tickets t
     JOIN channels ch ON ch.id = t.channel_id
-    JOIN customers cu ON cu.id = t.customer_id`;
+    JOIN customers cu ON cu.id = t.customer_id
+    LEFT JOIN teams team ON team.id = t.team_id`;
 
 const VISIBLE = `(t.team_id IS NULL OR NOT EXISTS (
     SELECT 1 FROM teams tm WHERE tm.id = t.team_id AND tm.restricted
@@ -103,16 +107,6 @@ export class TicketsRepository {
     const sql = `${VIEW} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${param(limit + 1)}`;
     return this.dataSource.query(sql, params);
-  }
-
-  /** Who may see the ticket: everyone, or (restricted team) that team's members and supervisors. */
-  async audience(id: string): Promise<{ restrictedTeamId: string | null } | null> {
-    const rows: Array<{ restricted_team_id: string | null }> = await this.dataSource.query(
-      `SELECT CASE WHEN tm.restricted THEN tm.id END AS restricted_team_id
-         FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = $1`,
-      [id],
-    );
-    return rows[0] ? { restrictedTeamId: rows[0].restricted_team_id } : null;
   }
 
   findById(manager: EntityManager = this.dataSource.manager, id: string): Promise<TicketEntity | null> {

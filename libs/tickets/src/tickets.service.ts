@@ -58,6 +58,12 @@ export class TicketsService {
     return toTicketDto(row, this.adapters.find(row.channel_type)?.replyWindowMs);
   }
 
+  /** The ticket and who may see it (null: deleted), for pushes. */
+  async forPush(id: string): Promise<{ ticket: TicketDto; restrictedTeamId: string | null } | null> {
+    const row = await this.tickets.view(id);
+    return row ? { ticket: this.toDto(row), restrictedTeamId: row.restricted_team_id } : null;
+  }
+
   /** Throws TICKET_NOT_FOUND unless the principal may see the ticket. */
   async assertVisible(principal: Principal, id: string): Promise<void> {
     await this.get(principal, id);
