@@ -29,8 +29,4 @@ export class AuditService {
       data: record.data ?? {},
     });
   }
-
-  async forEntity(manager: EntityManager, entityType: string, entityId: string): Promise<AuditLogEntity[]> {
-    return manager.find(AuditLogEntity, { where: { entityType, entityId }, order: { createdAt: 'ASC', id: 'ASC' } });
-  }
 }

@@ -22,8 +22,4 @@ export class ChannelAdapterRegistry {
   find(type: string): ChannelAdapter<any> | undefined {
     return this.adapters.get(type as ChannelType);
   }
-
-  types(): ChannelType[] {
-    return [...this.adapters.keys()];
-  }
 }
