@@ -30,7 +30,13 @@ const ADMIN_EMAIL = 'bench@example.com';
 const ADMIN_PASSWORD = 'bench-password';
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 
-const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+let logTag = 'bench';
+const log = (msg) => process.stderr.write(`[${logTag}] ${msg}\n`);
+
+/** Sets the tag of log()'s `[tag]` prefix (default "bench"); also used by the harness's own messages. */
+function setLogTag(tag) {
+  logTag = tag;
+}
 
 // ---------------------------------------------------------------- options
 
@@ -61,11 +67,16 @@ function nonNegativeInt(name, raw, fallback, max) {
   return Number(raw);
 }
 
+/** A URL (named `name` in the error), refused unless it points at this machine. */
+function checkLocalUrl(name, url) {
+  const u = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error(`${name} must point at 127.0.0.1 (got host ${u.hostname})`);
+  return url;
+}
+
 /** The admin connection URL, refused unless it points at this machine. */
 function checkAdminUrl(url) {
-  const u = new URL(url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error(`DATABASE_URL must point at 127.0.0.1 (got host ${u.hostname})`);
-  return url;
+  return checkLocalUrl('DATABASE_URL', url);
 }
 
 // ---------------------------------------------------------------- statistics
@@ -76,10 +87,10 @@ function percentile(sorted, p) {
   return sorted[idx];
 }
 
-/** Growable Float64Array of latencies in ms. */
+/** Growable Float64Array of latencies in ms; `size` is the initial capacity. */
 class Samples {
-  constructor() {
-    this.buf = new Float64Array(1 << 16);
+  constructor(size = 1 << 16) {
+    this.buf = new Float64Array(size);
     this.n = 0;
   }
   push(v) {
@@ -179,12 +190,70 @@ async function createChannel(agent, port, accessToken, { type, name, config }) {
   return channel;
 }
 
-/** Builds the server once if dist is missing. */
-function ensureBuilt() {
-  if (fs.existsSync(SERVER_ENTRY)) return;
-  log(`${path.relative(ROOT, SERVER_ENTRY)} is missing; running npm run build`);
-  const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+/** True if any `.ts` file below `dirs` (node_modules skipped) was modified after `mtimeMs`. */
+function newerThan(dirs, mtimeMs) {
+  const stack = [...dirs];
+  while (stack.length) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules') stack.push(p);
+      } else if (e.name.endsWith('.ts') && fs.statSync(p).mtimeMs > mtimeMs) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Builds the server if dist is missing, or (with `sources`: folders under ROOT) older than any `.ts`
+ * below them. `stdio` of `npm run build`: inherited by default; ['ignore', 2, 2] keeps stdout clean.
+ */
+function ensureBuilt({ sources = [], stdio = ['ignore', 'inherit', 'inherit'] } = {}) {
+  const dirs = sources.map((d) => path.join(ROOT, d));
+  if (fs.existsSync(SERVER_ENTRY) && !(dirs.length && newerThan(dirs, fs.statSync(SERVER_ENTRY).mtimeMs))) return;
+  log(`${path.relative(ROOT, SERVER_ENTRY)} is missing${dirs.length ? ' or older than the sources' : ''}; running npm run build`);
+  const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio, timeout: 600_000 });
   if (res.status !== 0 || !fs.existsSync(SERVER_ENTRY)) throw new Error('npm run build failed');
+}
+
+/** Counts pino levels and non-JSON lines in a server log file; returns a short summary. */
+function summariseLog(logPath) {
+  let text = '';
+  try {
+    text = fs.readFileSync(logPath, 'utf8');
+  } catch {
+    return { lines: 0, warn: 0, error: 0, other: 0, top: [] };
+  }
+  const out = { lines: 0, warn: 0, error: 0, other: 0, top: [] };
+  const kinds = new Map();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    out.lines++;
+    let level = null;
+    let msg = line;
+    try {
+      const rec = JSON.parse(line);
+      level = rec.level;
+      msg = `${rec.msg ?? ''}${rec.err ? ` | ${(rec.err.type || '')}: ${String(rec.err.message || '').slice(0, 200)}` : ''}`;
+    } catch {
+      // not JSON
+    }
+    if (typeof level === 'number' && level >= 50) out.error++;
+    else if (level === 40) out.warn++;
+    else if (level === null) out.other++;
+    else continue; // info lines (the "listening" line)
+    const key = `${level === null ? 'raw' : level} ${msg.slice(0, 300)}`;
+    kinds.set(key, (kinds.get(key) || 0) + 1);
+  }
+  out.top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, n]) => `${n} × ${k}`);
+  return out;
 }
 
 /** "20260101120000_ab12": a database-name-safe stamp unique to this run. */
@@ -195,20 +264,23 @@ function runStamp() {
 // ---------------------------------------------------------------- harness: state that must be cleaned up
 
 /**
- * One run's resources (databases, the server process, a temporary DATA_DIR, extra cleanup steps)
+ * One run's resources (databases, the server process(es), a temporary DATA_DIR, extra cleanup steps)
  * and the lifecycle around main(): signals, watchdog, cleanup, exit code, the final JSON line.
+ * Usually one server (h.child); startServer() can also start several named ones (see there).
  */
 class Harness {
   constructor({ adminUrl = DEFAULT_ADMIN_URL } = {}) {
     this.adminUrl = checkAdminUrl(adminUrl);
     this.databases = []; // created database names, dropped at the end
-    this.child = null;
+    this.child = null; // the last started server process, until stopServer() without argument stops it
     this.childExit = null; // promise resolved with { code, signal }
+    this.servers = []; // every started server: { name, child, exit, port, logPath, stopping }
     this.tmpDir = null;
     this.serverLog = []; // last lines of the server's stdout/stderr
     this.serverLogLines = 0;
     this.lineListeners = []; // fn(line) for every non-empty line the server prints
     this.cleanups = []; // extra steps (e.g. closing a stub server), run after the server stopped
+    this.preStopCleanups = []; // extra steps run before the servers are stopped (e.g. closing client sockets)
     this.cleaning = null;
     this.aborted = null; // the signal name once SIGINT/SIGTERM arrived: every loop and step stops
   }
@@ -217,9 +289,13 @@ class Harness {
     if (this.aborted) throw new Error(`aborted by ${this.aborted}`);
   }
 
-  /** Registers a step for cleanup (also on signal/failure/watchdog). */
-  addCleanup(name, fn) {
-    this.cleanups.push({ name, fn });
+  /**
+   * Registers a step for cleanup (also on signal/failure/watchdog). By default it runs after the
+   * servers stopped, in reverse order of registration; with `beforeStop: true`, before they are
+   * stopped, in order of registration.
+   */
+  addCleanup(name, fn, { beforeStop = false } = {}) {
+    (beforeStop ? this.preStopCleanups : this.cleanups).push({ name, fn });
   }
 
   // ------------------------------------------------------------ databases
@@ -276,8 +352,8 @@ class Harness {
     });
   }
 
-  makeTmpDir() {
-    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pasokh-bench-'));
+  makeTmpDir(prefix = 'pasokh-bench-') {
+    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     return this.tmpDir;
   }
 
@@ -312,10 +388,21 @@ class Harness {
     this.lineListeners.push(fn);
   }
 
-  startServer(env) {
-    const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * Starts the built server with `env`; resolves nothing, returns the child process. Options (for
+   * several servers): `name` (used in messages, "server A"; named servers' stops are logged),
+   * `logPath` (stdout/stderr appended to this file instead of kept in memory; summarised by
+   * reportServerLogs() after cleanup), `nodeArgs` (extra `node` flags before the entry point).
+   */
+  startServer(env, { name, logPath, nodeArgs = [] } = {}) {
+    const fd = logPath ? fs.openSync(logPath, 'a') : null;
+    const stdio = logPath ? ['ignore', fd, fd] : ['ignore', 'pipe', 'pipe'];
+    const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], { cwd: ROOT, env, stdio });
+    if (fd !== null) fs.closeSync(fd);
     this.child = child;
     this.childExit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.servers.push({ name, child, exit: this.childExit, port: Number(env.PORT), logPath, stopping: null });
+    if (logPath) return child;
     for (const stream of [child.stdout, child.stderr]) {
       let pending = '';
       stream.setEncoding('utf8');
@@ -330,32 +417,50 @@ class Harness {
     return child;
   }
 
-  /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves { code, signal, stopMs } (null if none ran). */
-  async stopServer() {
-    const child = this.child;
-    if (!child) return null;
-    this.child = null;
-    if (child.exitCode !== null || child.signalCode !== null) return this.childExit;
-    const started = performance.now();
-    child.kill('SIGTERM');
-    const timer = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS, 'timeout'));
-    let result = await Promise.race([this.childExit, timer]);
-    if (result === 'timeout') {
-      log(`server did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-      child.kill('SIGKILL');
-      result = await this.childExit;
-    }
-    result.stopMs = Math.round(performance.now() - started);
-    return result;
+  /** "server" or "server A". */
+  static label(server) {
+    return server && server.name ? `server ${server.name}` : 'server';
   }
 
-  async waitForHealth(agent, port) {
+  /**
+   * SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves { code, signal, stopMs } (null if none ran).
+   * Without argument: the last started server (h.child); else the given child process. A second
+   * call while a stop is under way waits for that one.
+   */
+  async stopServer(child = this.child) {
+    if (!child) return null;
+    if (child === this.child) this.child = null;
+    const server = this.servers.find((s) => s.child === child);
+    if (child.exitCode !== null || child.signalCode !== null) return server.exit;
+    if (!server.stopping) {
+      server.stopping = (async () => {
+        const started = performance.now();
+        child.kill('SIGTERM');
+        const timer = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS, 'timeout'));
+        let result = await Promise.race([server.exit, timer]);
+        if (result === 'timeout') {
+          log(`${Harness.label(server)} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
+          child.kill('SIGKILL');
+          result = await server.exit;
+        }
+        result.stopMs = Math.round(performance.now() - started);
+        return result;
+      })();
+    }
+    return server.stopping;
+  }
+
+  /** Polls GET /api/health on `port` until 200; fails if the server (default: h.child) exits first. */
+  async waitForHealth(agent, port, target = null) {
     const deadline = performance.now() + HEALTH_TIMEOUT_MS;
     let last = 'no answer';
     while (performance.now() < deadline) {
-      const child = this.child;
+      this.checkAbort();
+      const child = target || this.child;
       if (!child || child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`server exited during startup (code ${child && child.exitCode}, signal ${child && child.signalCode})`);
+        const server = this.servers.find((s) => s.child === child);
+        const see = server && server.logPath ? `; see ${server.logPath}` : '';
+        throw new Error(`${Harness.label(server)} exited during startup (code ${child && child.exitCode}, signal ${child && child.signalCode})${see}`);
       }
       try {
         const res = await request(agent, port, 'GET', '/api/health');
@@ -366,7 +471,18 @@ class Harness {
       }
       await sleep(200);
     }
-    throw new Error(`server not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
+    const server = this.servers.find((s) => s.child === (target || this.child));
+    throw new Error(`${Harness.label(server)} not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
+  }
+
+  /** For servers started with a logPath: line, warn and error counts and the most frequent lines. */
+  reportServerLogs() {
+    for (const server of this.servers) {
+      if (!server.logPath) continue;
+      const s = summariseLog(server.logPath);
+      log(`${Harness.label(server)} log ${server.logPath}: ${s.lines} lines, ${s.warn} warn, ${s.error} error/fatal, ${s.other} non-JSON`);
+      for (const line of s.top) process.stderr.write(`  | ${line}\n`);
+    }
   }
 
   printServerLog(title) {
@@ -377,15 +493,30 @@ class Harness {
 
   // ------------------------------------------------------------ lifecycle
 
-  /** Stops the server, runs the extra steps, drops the databases, removes the temp dir; once. */
+  /**
+   * Runs the beforeStop steps, stops the servers (in parallel), runs the other extra steps, drops
+   * the databases, removes the temp dir; once.
+   */
   cleanup() {
     if (this.cleaning) return this.cleaning;
     this.cleaning = (async () => {
-      try {
-        await this.stopServer();
-      } catch (error) {
-        log(`stopping the server failed: ${error.message}`);
+      for (const { name, fn } of this.preStopCleanups.splice(0)) {
+        try {
+          await fn();
+        } catch (error) {
+          log(`${name} failed: ${error.message}`);
+        }
       }
+      await Promise.all(
+        this.servers.map(async (server) => {
+          try {
+            const r = await this.stopServer(server.child);
+            if (server.name) log(`${Harness.label(server)} stopped in ${r.stopMs ?? 0} ms (code ${r.code}, signal ${r.signal})`);
+          } catch (error) {
+            log(`stopping ${server.name ? Harness.label(server) : 'the server'} failed: ${error.message}`);
+          }
+        }),
+      );
       for (const { name, fn } of this.cleanups.splice(0).reverse()) {
         try {
           await fn();
@@ -411,12 +542,16 @@ class Harness {
    * Runs main() under a whole-run watchdog and SIGINT/SIGTERM handlers; cleans up in every case.
    * On success the resolved value is printed as one JSON line (the last line of stdout), exit 0;
    * on failure the error and the tail of the server's output go to stderr, exit 1; on a signal,
-   * exit 130/143.
+   * exit 130/143. After cleanup (success or failure) the log files of servers started with a
+   * logPath are summarised. Options: `forceExitMs` (60 s): exit 1 this long after the watchdog
+   * fired even if cleanup hangs; `signalForceExitMs` (none): the same after a signal;
+   * `abortOnWatchdog` (false): the watchdog also sets h.aborted, so loops checking it stop.
    */
-  run(main, { watchdogMs }) {
+  run(main, { watchdogMs, forceExitMs = 60_000, signalForceExitMs = null, abortOnWatchdog = false }) {
     const watchdog = setTimeout(() => {
       log(`watchdog: run exceeded ${watchdogMs / 1000} s; cleaning up`);
-      const hard = setTimeout(() => process.exit(1), 60_000);
+      if (abortOnWatchdog && !this.aborted) this.aborted = 'watchdog';
+      const hard = setTimeout(() => process.exit(1), forceExitMs);
       hard.unref();
       this.cleanup().finally(() => process.exit(1));
     }, watchdogMs);
@@ -427,6 +562,7 @@ class Harness {
         if (this.aborted) return; // already cleaning up
         this.aborted = signal;
         log(`${signal}: stopping and cleaning up`);
+        if (signalForceExitMs !== null) setTimeout(() => process.exit(SIGNAL_EXIT[signal]), signalForceExitMs).unref();
         this.cleanup().finally(() => process.exit(SIGNAL_EXIT[signal]));
       });
     }
@@ -434,6 +570,7 @@ class Harness {
     main()
       .then(async (result) => {
         await this.cleanup();
+        this.reportServerLogs();
         process.stdout.write(`${JSON.stringify(result)}\n`);
         clearTimeout(watchdog);
         process.exit(0);
@@ -441,11 +578,12 @@ class Harness {
       .catch(async (error) => {
         if (this.aborted) {
           await this.cleanup();
-          process.exit(SIGNAL_EXIT[this.aborted]);
+          process.exit(SIGNAL_EXIT[this.aborted] || 1); // 1 after the watchdog
         }
         log(`failed: ${error && error.stack ? error.stack : error}`);
         this.printServerLog('server output');
         await this.cleanup();
+        this.reportServerLogs();
         process.exit(1);
       });
   }
@@ -466,9 +604,11 @@ module.exports = {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   log,
+  setLogTag,
   parseArgs,
   positiveInt,
   nonNegativeInt,
+  checkLocalUrl,
   checkAdminUrl,
   percentile,
   Samples,
@@ -480,7 +620,9 @@ module.exports = {
   readRssMb,
   login,
   createChannel,
+  newerThan,
   ensureBuilt,
+  summariseLog,
   runStamp,
   createHarness,
   Harness,

@@ -15,6 +15,7 @@ import { EventsModule } from '@pasokh/events';
 import { MessagesModule } from '@pasokh/messages';
 import { OutboxModule } from '@pasokh/outbox';
 import { RealtimeModule } from '@pasokh/realtime';
+import { SlaModule } from '@pasokh/sla';
 import { TicketsModule } from '@pasokh/tickets';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +65,7 @@ export class AppModule {
         MetaModule,
         DeliveryModule,
         RealtimeModule,
+        SlaModule,
       ],
       controllers: [HealthController],
     };

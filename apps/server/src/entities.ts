@@ -5,6 +5,7 @@ import { ChannelCursorEntity, ChannelEntity } from '@pasokh/channel-core';
 import { CustomerEntity, CustomerIdentityEntity } from '@pasokh/customers';
 import { AttachmentEntity, MessageEntity } from '@pasokh/messages';
 import { OutboxItemEntity } from '@pasokh/outbox';
+import { BusinessCalendarEntity, SlaPolicyEntity } from '@pasokh/sla';
 import { TicketEntity } from '@pasokh/tickets';
 
 export const ENTITIES = [
@@ -21,4 +22,6 @@ export const ENTITIES = [
   MessageEntity,
   AttachmentEntity,
   OutboxItemEntity,
+  BusinessCalendarEntity,
+  SlaPolicyEntity,
 ];

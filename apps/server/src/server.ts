@@ -88,6 +88,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig, shuttingD
   app.use('/api/channels/:id/inbound', express.json({ limit: inboundLimit, verify: keepRaw }));
   app.use(express.json({ limit: JSON_LIMIT, verify: keepRaw }));
   app.use(express.urlencoded({ extended: false, limit: JSON_LIMIT, verify: keepRaw }));
+  app.use(express.raw({ type: 'text/calendar', limit: JSON_LIMIT, verify: keepRaw }));
   app.use((error: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const body = toErrorBody(error, req.id ? String(req.id) : undefined);
