@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { IngestFunction1764000000001 } from './1764000000001-ingest-function';
 import { AgentPresence1764000000002 } from './1764000000002-agent-presence';
 import { SlaConfiguration1764000000003 } from './1764000000003-sla-configuration';
+import { SlaClocks1764000000004 } from './1764000000004-sla-clocks';
 
 /** Every migration, oldest first. A new migration is added here by hand, as its SQL is reviewed. */
-export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001, AgentPresence1764000000002, SlaConfiguration1764000000003];
+export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001, AgentPresence1764000000002, SlaConfiguration1764000000003, SlaClocks1764000000004];

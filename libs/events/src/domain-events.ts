@@ -8,6 +8,10 @@ export type DomainEvent =
   | { type: 'message.created'; ticketId: string; messageId: string }
   | { type: 'message.updated'; ticketId: string; messageId: string }
   | { type: 'outbox.enqueued' }
+  /** A clock passed its warning or due instant (announced once, by one instance). */
+  | { type: 'sla.warning' | 'sla.breached'; ticketId: string; metric: string; dueAt: string }
+  /** A ticket's next SLA instant was set: the scheduler may need to wake sooner. */
+  | { type: 'sla.scheduled' }
   /** The agent's access changed (deactivated, role or teams changed): their sockets reconnect. */
   | { type: 'agent.access_changed'; agentId: string }
   /** A session or API token was revoked: sockets opened with it are closed. */

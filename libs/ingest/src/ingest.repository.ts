@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface IngestRow {
   message_id: string;
@@ -38,8 +38,8 @@ export class IngestRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One round trip, one implicit transaction: see migrations/1764000000001-ingest-function.ts. */
-  async ingest(p: IngestParams): Promise<IngestRow> {
-    const rows: IngestRow[] = await this.dataSource.query(
+  async ingest(p: IngestParams, manager: EntityManager = this.dataSource.manager): Promise<IngestRow> {
+    const rows: IngestRow[] = await manager.query(
       `SELECT * FROM pasokh_ingest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, make_interval(secs => $16), $17::jsonb)`,
       [
         p.channelId, p.channelType, p.externalMessageId, p.senderId, p.name, p.email, p.phone, p.nameSearch, p.customerSearch,

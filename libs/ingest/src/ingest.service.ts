@@ -3,8 +3,10 @@ import { ChannelsService, InboundMessage, ResolvedChannel } from '@pasokh/channe
 import { normalizeEmail, normalizePhone, normalizeText } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { searchText } from '@pasokh/customers';
+import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { AttachmentStorage, sanitizeMessageHtml, tooLarge } from '@pasokh/messages';
+import { SlaClockService } from '@pasokh/sla';
 import { IngestParams, IngestRepository, IngestRow } from './ingest.repository';
 
 export interface IngestResult {
@@ -27,6 +29,8 @@ export class IngestService {
     private readonly channels: ChannelsService,
     private readonly storage: AttachmentStorage,
     private readonly events: DomainEvents,
+    private readonly sla: SlaClockService,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,7 +70,7 @@ export class IngestService {
 
     let row: IngestRow;
     try {
-      row = await this.ingestRepository.ingest(params);
+      row = (await this.sla.anyPolicy()) ? await this.ingestWithSla(params) : await this.ingestRepository.ingest(params);
     } catch (error) {
       // A twin delivery won the unique index while we ran: answer with what it stored.
       const existing = (error as { code?: string }).code === '23505' ? await this.ingestRepository.findExisting(channel.id, inbound.externalMessageId) : null;
@@ -81,6 +85,17 @@ export class IngestService {
       await this.applySharedContact(inbound, row);
     }
     return { messageId: row.message_id, ticketId: row.ticket_id, customerId: row.customer_id, duplicate: row.duplicate };
+  }
+
+  /** With SLA policies, the clocks move in the message's own transaction. */
+  private ingestWithSla(params: IngestParams): Promise<IngestRow> {
+    return this.tx.run(async (tx) => {
+      const row = await this.ingestRepository.ingest(params, tx.manager);
+      if (!row.duplicate) {
+        await this.sla.onTicketEvent(tx, row.ticket_id, { kind: 'customer_message', at: new Date(), ticketCreated: row.ticket_event === 'ticket.created' });
+      }
+      return row;
+    });
   }
 
   private async applySharedContact(inbound: InboundMessage, row: IngestRow): Promise<void> {

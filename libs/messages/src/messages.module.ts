@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { SlaModule } from '@pasokh/sla';
 import { TicketsModule } from '@pasokh/tickets';
 import { memoryStorage } from 'multer';
 import { AttachmentStorage, LocalDiskStorage } from './attachment-storage';
@@ -11,6 +12,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [
     TicketsModule,
+    SlaModule,
     // Multer answers 413 itself once a file passes the limit, before it is all in memory.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService, Tx } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { OutboxRepository } from '@pasokh/outbox';
+import { SlaClockService } from '@pasokh/sla';
 import { TicketsRepository, TicketsService } from '@pasokh/tickets';
 import { AttachmentStorage } from './attachment-storage';
 import { AttachmentDto, ListMessagesQuery, MessageDto, NoteDto, ReplyDto } from './dto/message.dto';
@@ -31,6 +32,7 @@ export class MessagesService {
     private readonly events: DomainEvents,
     private readonly channels: ChannelsService,
     private readonly adapters: ChannelAdapterRegistry,
+    private readonly sla: SlaClockService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,6 +78,7 @@ export class MessagesService {
         throw new MessagesException(MessagesErrorCode.ATTACHMENT_IN_USE, 'an attachment does not exist or is already on another message');
       }
       await this.tickets.recordAgentReply(tx.manager, ticketId, message.createdAt);
+      await this.sla.onTicketEvent(tx, ticketId, { kind: 'agent_reply', at: message.createdAt });
       await this.outbox.enqueue(tx.manager, DELIVER_MESSAGE, { messageId: message.id });
       await this.audit.record(tx.manager, { type: 'agent', id: principal.agentId }, { action: 'message.replied', entityType: 'ticket', entityId: ticketId, data: { messageId: message.id } });
       this.publishCreated(tx, ticketId, message.id);

@@ -55,7 +55,13 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
       case 'team.changed':
         void this.refreshTeamRoom(event.teamId).catch((error) => this.logger.error({ err: error }, 'team room refresh failed'));
         return;
+      case 'sla.warning':
+      case 'sla.breached':
+        this.enqueue(event.ticketId, () => this.pushSlaAlert(event));
+        return;
       case 'outbox.enqueued':
+      case 'sla.scheduled':
+      case 'channel.saved':
         return;
     }
   }
@@ -90,6 +96,12 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     }
     const found = await this.messages.forPush((event as { messageId: string }).messageId);
     if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.message);
+  }
+
+  /** `sla.warning` / `sla.breached`: which clock, its due instant, and the full ticket. */
+  private async pushSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<void> {
+    const found = await this.tickets.forPush(event.ticketId);
+    if (found) this.namespace.get()?.to(audience(found.restrictedTeamId)).emit(event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket });
   }
 
   /** Team members or restriction changed: rebuild who is in the team's room, on every instance. */

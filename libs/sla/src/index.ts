@@ -5,3 +5,5 @@ export * from './ics';
 export * from './policy-match';
 export * from './sla-policy.entity';
 export * from './sla.module';
+export * from './sla-clock';
+export * from './sla-clock.service';

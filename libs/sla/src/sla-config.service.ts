@@ -5,6 +5,7 @@ import { BusinessCalendarEntity } from './business-calendar.entity';
 import { CalendarError, parseCalendar } from './calendar';
 import { CalendarDto, CreateCalendarDto, CreatePolicyDto, PolicyDto } from './dto/sla-config.dto';
 import { holidaysFromIcs } from './ics';
+import { SlaClockService } from './sla-clock.service';
 import { SlaConfigRepository } from './sla-config.repository';
 import { SlaPolicyEntity, SlaPolicyMatch } from './sla-policy.entity';
 import { SlaErrorCode, SlaException } from './sla.exception';
@@ -21,6 +22,7 @@ export class SlaConfigService {
     private readonly config: SlaConfigRepository,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly clocks: SlaClockService,
   ) {}
 
   async listCalendars(): Promise<CalendarDto[]> {
@@ -78,6 +80,7 @@ export class SlaConfigService {
         active: input.active ?? true,
       };
       const id = await this.config.insertPolicy(manager, policy);
+      this.clocks.forgetPolicies();
       await this.audit.record(manager, actor, { action: 'sla_policy.created', entityType: 'sla_policy', entityId: id, data: { ...policy } });
       return toPolicyDto((await this.config.policy(id, manager))!);
     });

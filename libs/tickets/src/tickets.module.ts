@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { SlaModule } from '@pasokh/sla';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
+  imports: [SlaModule],
   controllers: [TicketsController],
   providers: [TicketsRepository, TicketsService],
   exports: [TicketsRepository, TicketsService],

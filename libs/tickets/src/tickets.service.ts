@@ -4,6 +4,7 @@ import { ChannelAdapterRegistry } from '@pasokh/channel-core';
 import { decodeCursor, DEFAULT_PAGE_SIZE, normalizeText, Page, Principal, toAsciiDigits, toPage } from '@pasokh/common';
 import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
+import { SlaClockService } from '@pasokh/sla';
 import { EntityManager } from 'typeorm';
 import { ListTicketsQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketEntity } from './ticket.entity';
@@ -24,6 +25,7 @@ export class TicketsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly adapters: ChannelAdapterRegistry,
+    private readonly sla: SlaClockService,
   ) {}
 
   async list(principal: Principal, query: ListTicketsQuery): Promise<Page<TicketDto>> {
@@ -70,7 +72,8 @@ export class TicketsService {
   }
 
   async update(principal: Principal, id: string, input: UpdateTicketDto): Promise<TicketDto> {
-    return this.tx.run(async ({ manager, afterCommit }) => {
+    return this.tx.run(async (tx) => {
+      const { manager, afterCommit } = tx;
       await this.get(principal, id, manager);
       const ticket = (await this.tickets.findForUpdate(manager, id))!;
       const patch = await this.buildPatch(manager, ticket, input);
@@ -82,6 +85,7 @@ export class TicketsService {
         await this.audit.record(manager, { type: 'agent', id: principal.agentId }, { action: 'ticket.updated', entityType: 'ticket', entityId: id, data: changes });
         afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
       }
+      if (patch.status) await this.sla.onTicketEvent(tx, id, { kind: 'status', at: new Date(), from: ticket.status, to: patch.status });
       return this.get(null, id, manager);
     });
   }
