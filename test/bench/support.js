@@ -106,6 +106,27 @@ class Samples {
   }
 }
 
+/**
+ * Counts failed requests by kind ("HTTP 500", "ECONNRESET", ...) and keeps the first `maxSamples`
+ * "kind: detail" lines (`distinct`: no repeats). tally.note(kind, detail); tally.count, tally.kinds(),
+ * tally.samples.
+ */
+function errorTally({ maxSamples = 5, distinct = false } = {}) {
+  const kinds = new Map();
+  const tally = {
+    count: 0,
+    samples: [],
+    note(kind, detail) {
+      tally.count++;
+      kinds.set(kind, (kinds.get(kind) || 0) + 1);
+      const sample = `${kind}: ${String(detail).slice(0, 300)}`;
+      if (tally.samples.length < maxSamples && !(distinct && tally.samples.includes(sample))) tally.samples.push(sample);
+    },
+    kinds: () => Object.fromEntries(kinds),
+  };
+  return tally;
+}
+
 const round = (v, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -612,6 +633,7 @@ module.exports = {
   checkAdminUrl,
   percentile,
   Samples,
+  errorTally,
   round,
   sleep,
   freePort,

@@ -5,37 +5,27 @@
  * through an API channel at a fixed (open-loop) rate, latency from "POST sent" to "socket received
  * message.created" for every (message, socket) pair. INSTANCES=2 runs two servers with the Redis
  * Streams adapter and posts to the first one only. See README.md in this directory.
- * Plain CommonJS; uses `pg`, `socket.io-client`, `socket.io-parser` and `redis` from node_modules.
+ * Plain CommonJS; uses `socket.io-client`, `socket.io-parser` and `redis` from node_modules, and the
+ * shared plumbing in ../support.js (options, HTTP, databases, server processes, cleanup; it uses `pg`).
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
-const { Client } = require('pg');
 const { io } = require('socket.io-client');
 const sioParser = require('socket.io-parser');
+const bench = require('../support');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SERVER_ENTRY = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
-const HOST = '127.0.0.1';
-const REQUEST_TIMEOUT_MS = 30_000;
-const HEALTH_TIMEOUT_MS = 60_000;
+const { ROOT, SERVER_ENTRY, HOST, REQUEST_TIMEOUT_MS, HEALTH_TIMEOUT_MS, STOP_TIMEOUT_MS } = bench;
+const { log, positiveInt, percentile, Samples, round, sleep, readRssMb } = bench;
 const CONNECT_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 40_000; // the server force-exits after 30 s itself
 const SETTLE_MS = 3_000; // idle time after the sockets connected, before reading RSS
-const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+bench.setLogTag('fanout');
 
 // ---------------------------------------------------------------- options
-
-function positiveInt(name, raw, fallback, max, min = 1) {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(String(raw)) || Number(raw) < min || Number(raw) > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  return Number(raw);
-}
 
 const env = process.env;
 const SOCKETS = positiveInt('SOCKETS', env.SOCKETS, 1000, 20_000);
@@ -47,125 +37,30 @@ const CUSTOMERS = positiveInt('CUSTOMERS', env.CUSTOMERS, 500, 1_000_000);
 const DRAIN_SEC = positiveInt('DRAIN_SEC', env.DRAIN_SEC, 60, 600); // max wait for deliveries after the last POST answered
 const DRAIN_IDLE_SEC = positiveInt('DRAIN_IDLE_SEC', env.DRAIN_IDLE_SEC, 10, 600); // ... or this long without a new delivery
 const CLIENT_PARSER = env.CLIENT_PARSER || 'lean';
-const WAIT_QUIET_SEC = positiveInt('WAIT_QUIET_SEC', env.WAIT_QUIET_SEC, 0, 3600, 0);
+const WAIT_QUIET_SEC = bench.nonNegativeInt('WAIT_QUIET_SEC', env.WAIT_QUIET_SEC, 0, 3600);
 if (!['lean', 'full'].includes(CLIENT_PARSER)) throw new Error(`CLIENT_PARSER must be lean or full (got "${CLIENT_PARSER}")`);
-const ADMIN_URL = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = env.DATABASE_URL || bench.DEFAULT_ADMIN_URL;
 const REDIS_URL = env.REDIS_URL || 'redis://127.0.0.1:6379';
 const POOL_SIZE = env.DATABASE_POOL_SIZE;
 const SERVER_NODE_ARGS = (env.SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean); // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 
-if (!LOCAL_HOSTS.includes(new URL(ADMIN_URL).hostname)) throw new Error(`DATABASE_URL must point at 127.0.0.1 (got ${new URL(ADMIN_URL).hostname})`);
-if (INSTANCES > 1 && !LOCAL_HOSTS.includes(new URL(REDIS_URL).hostname)) throw new Error(`REDIS_URL must point at 127.0.0.1 (got ${new URL(REDIS_URL).hostname})`);
+// Databases, the servers, the temp dir, and cleanup on SIGINT/SIGTERM/failure/watchdog (../support.js).
+const h = bench.createHarness({ adminUrl: ADMIN_URL }); // refuses a DATABASE_URL not on 127.0.0.1
+if (INSTANCES > 1) bench.checkLocalUrl('REDIS_URL', REDIS_URL);
 
 const TOTAL_MESSAGES = Math.round(RATE * DURATION_SEC);
 const CELLS = TOTAL_MESSAGES * SOCKETS;
 if (CELLS > 200_000_000) throw new Error(`RATE × DURATION_SEC × SOCKETS = ${CELLS} deliveries is more than this bench keeps in memory (200M)`);
 
-function dbUrl(name) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-const log = (msg) => process.stderr.write(`[fanout] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const round = (v, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
-
-// ---------------------------------------------------------------- state for cleanup
+// ---------------------------------------------------------------- state for cleanup (the rest is in h)
 
 const state = {
-  databases: [],
-  servers: [], // { name, child, exit (promise), port, logPath }
   sockets: [],
   redisStream: null,
   sessionPids: [],
-  tmpDir: null,
-  cleaning: null,
-  aborted: null,
 };
 
-function checkAbort() {
-  if (state.aborted) throw new Error(`aborted by ${state.aborted}`);
-}
-
-function newClient(connectionString) {
-  const client = new Client({ connectionString });
-  client.on('error', (error) => log(`pg client error: ${error.message}`));
-  return client;
-}
-
-// ---------------------------------------------------------------- helpers
-
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
-
-/** Growable Float64Array (POST latencies). */
-class Samples {
-  constructor(size = 1 << 14) {
-    this.buf = new Float64Array(size);
-    this.n = 0;
-  }
-  push(v) {
-    if (this.n === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.n++] = v;
-  }
-  sorted() {
-    return this.buf.slice(0, this.n).sort();
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function request(agent, port, method, urlPath, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const req = http.request(
-      {
-        host: HOST,
-        port,
-        method,
-        path: urlPath,
-        agent,
-        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`request timed out after ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function readRssMb(pid) {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024, 1) : null;
-  } catch {
-    return null;
-  }
-}
+// ---------------------------------------------------------------- CPU accounting
 
 const CLK_TCK = (() => {
   const res = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
@@ -196,36 +91,6 @@ function machineCpu() {
   }
 }
 
-// ---------------------------------------------------------------- databases
-
-async function withAdmin(fn) {
-  const client = newClient(ADMIN_URL);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function createDatabase(name) {
-  state.databases.push(name); // before CREATE: an interrupt mid-way still drops it (IF EXISTS)
-  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
-}
-
-async function dropDatabases() {
-  if (!state.databases.length) return;
-  await withAdmin(async (c) => {
-    for (const name of state.databases.splice(0)) {
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } catch (error) {
-        log(`could not drop database ${name}: ${error.message}`);
-      }
-    }
-  });
-}
-
 // ---------------------------------------------------------------- Redis
 
 async function redisCleanup() {
@@ -246,87 +111,6 @@ async function redisCleanup() {
   } finally {
     await client.quit().catch(() => client.disconnect().catch(() => undefined));
   }
-}
-
-// ---------------------------------------------------------------- server processes
-
-function startServer(name, serverEnv, logPath) {
-  const fd = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], { cwd: ROOT, env: serverEnv, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  const server = { name, child, port: Number(serverEnv.PORT), logPath };
-  server.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  state.servers.push(server);
-  return server;
-}
-
-async function stopServer(server) {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return server.exit;
-  const started = performance.now();
-  child.kill('SIGTERM');
-  const timer = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS, 'timeout').unref());
-  let result = await Promise.race([server.exit, timer]);
-  if (result === 'timeout') {
-    log(`server ${server.name} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-    child.kill('SIGKILL');
-    result = await server.exit;
-  }
-  return { ...result, stopMs: Math.round(performance.now() - started) };
-}
-
-async function waitForHealth(agent, server) {
-  const deadline = performance.now() + HEALTH_TIMEOUT_MS;
-  let last = 'no answer';
-  while (performance.now() < deadline) {
-    checkAbort();
-    const { child } = server;
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server ${server.name} exited during startup (code ${child.exitCode}, signal ${child.signalCode}); see ${server.logPath}`);
-    }
-    try {
-      const res = await request(agent, server.port, 'GET', '/api/health');
-      if (res.status === 200) return;
-      last = `HTTP ${res.status} ${res.body.slice(0, 200)}`;
-    } catch (error) {
-      last = error.message;
-    }
-    await sleep(200);
-  }
-  throw new Error(`server ${server.name} not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last})`);
-}
-
-/** Counts pino levels and non-JSON lines in a server log; returns a short summary. */
-function summariseLog(logPath) {
-  let text = '';
-  try {
-    text = fs.readFileSync(logPath, 'utf8');
-  } catch {
-    return { lines: 0, warn: 0, error: 0, other: 0, top: [] };
-  }
-  const out = { lines: 0, warn: 0, error: 0, other: 0, top: [] };
-  const kinds = new Map();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    out.lines++;
-    let level = null;
-    let msg = line;
-    try {
-      const rec = JSON.parse(line);
-      level = rec.level;
-      msg = `${rec.msg ?? ''}${rec.err ? ` | ${(rec.err.type || '')}: ${String(rec.err.message || '').slice(0, 200)}` : ''}`;
-    } catch {
-      // not JSON
-    }
-    if (typeof level === 'number' && level >= 50) out.error++;
-    else if (level === 40) out.warn++;
-    else if (level === null) out.other++;
-    else continue; // info lines (the "listening" line)
-    const key = `${level === null ? 'raw' : level} ${msg.slice(0, 300)}`;
-    kinds.set(key, (kinds.get(key) || 0) + 1);
-  }
-  out.top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, n]) => `${n} × ${k}`);
-  return out;
 }
 
 // ---------------------------------------------------------------- deliveries
@@ -471,11 +255,9 @@ async function load(agent, server, channel) {
   const inboundPath = `/api/channels/${encodeURIComponent(channel.id)}/inbound`;
   const runTag = MARK;
   const postLat = new Samples(TOTAL_MESSAGES + 1);
-  const errorKinds = new Map();
-  const errorSamples = [];
+  const failures = bench.errorTally(); // .note(kind, detail) for every POST that did not get a 202
   let accepted = 0;
   let duplicates = 0;
-  let errors = 0;
   let inflight = 0;
   let maxInflight = 0;
   let maxSendLagMs = 0;
@@ -485,11 +267,7 @@ async function load(agent, server, channel) {
   let finished = 0;
 
   let refused = 0;
-  const noteError = (kind, detail) => {
-    errors++;
-    errorKinds.set(kind, (errorKinds.get(kind) || 0) + 1);
-    if (errorSamples.length < 5) errorSamples.push(`${kind}: ${String(detail).slice(0, 300)}`);
-  };
+  const noteError = failures.note;
   const done = () => {
     inflight--;
     progress.answered++;
@@ -557,18 +335,18 @@ async function load(agent, server, channel) {
   await new Promise((resolve) => {
     const tick = () => {
       const now = performance.now();
-      while (next < TOTAL_MESSAGES && start + next * interval <= now && !state.aborted) {
+      while (next < TOTAL_MESSAGES && start + next * interval <= now && !h.aborted) {
         const lag = now - (start + next * interval);
         if (lag > maxSendLagMs) maxSendLagMs = lag;
         send(next++);
       }
-      if (next >= TOTAL_MESSAGES || state.aborted) return resolve();
+      if (next >= TOTAL_MESSAGES || h.aborted) return resolve();
       setTimeout(tick, Math.max(0, Math.min(interval, start + next * interval - performance.now())));
     };
     tick();
   });
   const sendSec = (performance.now() - start) / 1000;
-  checkAbort();
+  h.checkAbort();
   await Promise.race([answered, new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 5_000).unref())]);
   const answeredSec = (performance.now() - start) / 1000;
   return {
@@ -585,9 +363,9 @@ async function load(agent, server, channel) {
       return {
         accepted,
         duplicates,
-        errors,
-        errorKinds: Object.fromEntries(errorKinds),
-        errorSamples,
+        errors: failures.count,
+        errorKinds: failures.kinds(),
+        errorSamples: failures.samples,
         unanswered: next - finished,
         maxInflight,
         maxSendLagMs,
@@ -608,7 +386,7 @@ async function drain(expectedNow) {
   const history = []; // [time, received] every 100 ms, for the arrival rate when the drain ends
   let reason = 'complete';
   while (delivery.received < expectedNow()) {
-    if (state.aborted) break;
+    if (h.aborted) break;
     const now = performance.now();
     history.push([now, delivery.received]);
     if (now > hardDeadline) {
@@ -802,42 +580,19 @@ function stats(acceptedFlag, socketsUp) {
 
 // ---------------------------------------------------------------- main
 
-async function cleanup() {
-  if (state.cleaning) return state.cleaning;
-  state.cleaning = (async () => {
+// Before the servers stop: close the sockets and let the servers see the disconnects. After: the Redis keys.
+h.addCleanup(
+  'closing the sockets',
+  async () => {
     closeSockets();
-    await sleep(500); // let the servers see the disconnects before SIGTERM
-    const results = await Promise.all(
-      state.servers.map((server) =>
-        stopServer(server).then(
-          (r) => log(`server ${server.name} stopped in ${r.stopMs ?? 0} ms (code ${r.code}, signal ${r.signal})`),
-          (error) => log(`stopping server ${server.name} failed: ${error.message}`),
-        ),
-      ),
-    );
-    void results;
-    try {
-      await dropDatabases();
-    } catch (error) {
-      log(`dropping databases failed: ${error.message}`);
-    }
-    await redisCleanup();
-    try {
-      if (state.tmpDir) fs.rmSync(state.tmpDir, { recursive: true, force: true });
-    } catch (error) {
-      log(`removing ${state.tmpDir} failed: ${error.message}`);
-    }
-  })();
-  return state.cleaning;
-}
+    await sleep(500);
+  },
+  { beforeStop: true },
+);
+h.addCleanup('redis cleanup', redisCleanup);
 
 async function main() {
-  const sources = ['apps', 'libs', 'channels', 'migrations'].map((d) => path.join(ROOT, d));
-  if (!fs.existsSync(SERVER_ENTRY) || newerThan(sources, fs.statSync(SERVER_ENTRY).mtimeMs)) {
-    log(`${path.relative(ROOT, SERVER_ENTRY)} is missing or older than the sources; running npm run build`);
-    const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2], timeout: 600_000 });
-    if (res.status !== 0 || !fs.existsSync(SERVER_ENTRY)) throw new Error('npm run build failed');
-  }
+  bench.ensureBuilt({ sources: ['apps', 'libs', 'channels', 'migrations'], stdio: ['ignore', 2, 2] }); // build output on stderr
 
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
@@ -849,7 +604,7 @@ async function main() {
   for (;;) {
     const m0 = machineCpu();
     await sleep(2_000);
-    checkAbort();
+    h.checkAbort();
     const m1 = machineCpu();
     busyBefore = m0 && m1 ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * os.cpus().length : 0;
     if (busyBefore <= 25 || performance.now() > quietUntil) break;
@@ -858,71 +613,62 @@ async function main() {
   if (busyBefore > 25) log(`warning: the machine was ${Math.round(busyBefore)} % busy (of one core) before the run: other processes will skew the numbers`);
   else log(`machine ${Math.round(busyBefore)} % busy (of one core) before the run`);
 
-  const stamp = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${crypto.randomBytes(2).toString('hex')}`;
+  const stamp = bench.runStamp();
   const runId = crypto.randomBytes(4).toString('hex');
   MARK = `fanout-${runId}#`;
   const benchDb = `pasokh_bench_fanout_${stamp}`;
-  await createDatabase(benchDb);
-  checkAbort();
-  state.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pasokh-fanout-'));
+  await h.createDatabase(benchDb);
+  h.checkAbort();
+  h.makeTmpDir('pasokh-fanout-');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `pasokh-fanout-logs-${stamp}-`)); // kept after the run
 
   const streamName = `pasokh-bench-${stamp}`;
-  const baseEnv = {
-    PATH: env.PATH,
-    HOME: env.HOME,
-    DATABASE_URL: dbUrl(benchDb),
-    PASOKH_SECRET_KEY: crypto.randomBytes(32).toString('base64'),
-    ADMIN_EMAIL: 'bench@example.com',
-    ADMIN_PASSWORD: 'bench-password',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: state.tmpDir,
-    ...(POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {}),
-    ...(INSTANCES > 1 ? { REDIS_URL, REDIS_STREAM_NAME: streamName } : {}),
-  };
+  // One environment for all instances (same secret key: a token from A is valid on B); PORT set per server.
+  const baseEnv = h.serverEnv({
+    databaseName: benchDb,
+    port: 0,
+    extra: {
+      ...(POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {}),
+      ...(INSTANCES > 1 ? { REDIS_URL, REDIS_STREAM_NAME: streamName } : {}),
+    },
+  });
   if (INSTANCES > 1) state.redisStream = streamName; // deleted at the end, also on failure
 
   log(
     `${SOCKETS} sockets over ${INSTANCES} instance(s), ${RATE} msg/s for ${DURATION_SEC} s (${TOTAL_MESSAGES} messages), ` +
       `client parser ${CLIENT_PARSER}, database ${benchDb}${INSTANCES > 1 ? `, redis stream ${streamName}` : ''}, logs in ${logDir}`,
   );
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
+  const agent = bench.keepAliveAgent(510); // 512 connections for the POSTs
   const names = ['A', 'B'];
   const servers = [];
   try {
     for (let n = 0; n < INSTANCES; n++) {
-      const port = await freePort();
+      const port = await bench.freePort();
       const bootStart = performance.now();
-      const server = startServer(names[n], { ...baseEnv, PORT: String(port) }, path.join(logDir, `server-${names[n]}.log`));
-      await waitForHealth(agent, server);
+      const logPath = path.join(logDir, `server-${names[n]}.log`);
+      const child = h.startServer({ ...baseEnv, PORT: String(port) }, { name: names[n], logPath, nodeArgs: SERVER_NODE_ARGS });
+      const server = { name: names[n], child, port };
+      await h.waitForHealth(agent, port, child);
       log(`server ${server.name} healthy after ${Math.round(performance.now() - bootStart)} ms (pid ${server.child.pid}, port ${port})`);
       servers.push(server);
     }
-    checkAbort();
+    h.checkAbort();
     const A = servers[0];
 
     // One session for every socket: one admin with many tabs.
-    const login = await request(agent, A.port, 'POST', '/api/auth/login', { body: { email: baseEnv.ADMIN_EMAIL, password: baseEnv.ADMIN_PASSWORD } });
-    if (login.status !== 200) throw new Error(`login failed: HTTP ${login.status} ${login.body.slice(0, 300)}`);
-    const { accessToken } = JSON.parse(login.body);
-    const created = await request(agent, A.port, 'POST', '/api/channels', {
-      headers: { authorization: `Bearer ${accessToken}` },
-      body: { type: 'api', name: 'bench', config: {} },
-    });
-    if (created.status !== 201) throw new Error(`creating the channel failed: HTTP ${created.status} ${created.body.slice(0, 300)}`);
-    const channel = JSON.parse(created.body);
-    if (!channel.id || !channel.inboundToken) throw new Error(`channel response lacks id/inboundToken: ${created.body.slice(0, 300)}`);
+    const accessToken = await bench.login(agent, A.port);
+    const channel = await bench.createChannel(agent, A.port, accessToken, { type: 'api', name: 'bench', config: {} });
+    if (!channel.inboundToken) throw new Error(`channel response lacks inboundToken: ${JSON.stringify(channel).slice(0, 300)}`);
 
     await sleep(1_000);
     const rssBase = servers.map((s) => readRssMb(s.child.pid));
 
     // Connect the sockets in batches; socket s goes to instance s % INSTANCES.
     const phase = { closing: false };
-    state.phase = phase;
     const socketsUp = new Uint8Array(SOCKETS);
     const connectStart = performance.now();
     for (let b = 0; b < SOCKETS; b += CONNECT_BATCH) {
-      checkAbort();
+      h.checkAbort();
       const batch = [];
       for (let s = b; s < Math.min(SOCKETS, b + CONNECT_BATCH); s++) {
         batch.push(connectOne(s, servers[s % INSTANCES], accessToken, phase).then((ok) => (socketsUp[s] = ok ? 1 : 0)));
@@ -934,7 +680,7 @@ async function main() {
     log(`${connected}/${SOCKETS} sockets connected in ${round(connectSec, 1)} s (${sockStats.connectErrors} connect errors)`);
     if (!connected) throw new Error(`no socket connected: ${sockStats.connectErrorSamples.join('; ')}`);
     await sleep(SETTLE_MS);
-    checkAbort();
+    h.checkAbort();
     const rssSockets = servers.map((s) => readRssMb(s.child.pid));
     const disconnectsBeforeLoad = sockStats.disconnects;
 
@@ -946,7 +692,7 @@ async function main() {
     const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS }); // samples include the 5 ms timer itself: subtracted below
     loopDelay.enable();
     const ld = await load(agent, A, channel);
-    checkAbort();
+    h.checkAbort();
     const connectedNow = state.sockets.reduce((n, sock, s) => n + (socketsUp[s] && sock && sock.connected ? 1 : 0), 0);
     // Deliveries of every message that may have been stored (timed-out POSTs often were), so those count too.
     const dr = await drain(() => ld.possibleNow() * connected);
@@ -1041,76 +787,13 @@ async function main() {
       clientParser: CLIENT_PARSER,
       otherCpuPct, // average CPU of other processes on the machine during load+drain (% of one core): high = skewed run
     };
-    return { result, servers };
+    return result;
   } finally {
     agent.destroy();
   }
 }
 
-function newerThan(dirs, mtimeMs) {
-  const stack = [...dirs];
-  while (stack.length) {
-    const dir = stack.pop();
-    let entries;
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules') stack.push(p);
-      } else if (e.name.endsWith('.ts') && fs.statSync(p).mtimeMs > mtimeMs) return true;
-    }
-  }
-  return false;
-}
-
-function reportLogs() {
-  for (const server of state.servers) {
-    const s = summariseLog(server.logPath);
-    log(`server ${server.name} log ${server.logPath}: ${s.lines} lines, ${s.warn} warn, ${s.error} error/fatal, ${s.other} non-JSON`);
-    for (const line of s.top) process.stderr.write(`  | ${line}\n`);
-  }
-}
-
 // Whole-run watchdog: quiet wait, build, boot, connect, load, drain, shutdown and cleanup, with slack.
 const WATCHDOG_MS = (WAIT_QUIET_SEC + 120) * 1000 + (INSTANCES * HEALTH_TIMEOUT_MS) + Math.ceil(SOCKETS / CONNECT_BATCH) * 5_000 + (DURATION_SEC + DRAIN_SEC + 180) * 1000 + REQUEST_TIMEOUT_MS + STOP_TIMEOUT_MS;
-const watchdog = setTimeout(() => {
-  log(`watchdog: run exceeded ${Math.round(WATCHDOG_MS / 1000)} s; cleaning up`);
-  state.aborted = 'watchdog';
-  setTimeout(() => process.exit(1), 90_000).unref();
-  cleanup().finally(() => process.exit(1));
-}, WATCHDOG_MS);
-watchdog.unref();
-
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
-for (const signal of Object.keys(SIGNAL_EXIT)) {
-  process.on(signal, () => {
-    if (state.aborted) return;
-    state.aborted = signal;
-    log(`${signal}: stopping and cleaning up`);
-    setTimeout(() => process.exit(SIGNAL_EXIT[signal]), 90_000).unref();
-    cleanup().finally(() => process.exit(SIGNAL_EXIT[signal]));
-  });
-}
-
-main()
-  .then(async ({ result }) => {
-    await cleanup();
-    reportLogs();
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    clearTimeout(watchdog);
-    process.exit(0);
-  })
-  .catch(async (error) => {
-    if (state.aborted) {
-      await cleanup();
-      process.exit(SIGNAL_EXIT[state.aborted] || 1);
-    }
-    log(`failed: ${error && error.stack ? error.stack : error}`);
-    await cleanup();
-    reportLogs();
-    process.exit(1);
-  });
+// The watchdog also stops the load loops (h.aborted); a hanging cleanup ends 90 s after the watchdog or a signal.
+h.run(main, { watchdogMs: WATCHDOG_MS, forceExitMs: 90_000, signalForceExitMs: 90_000, abortOnWatchdog: true });
