@@ -10,6 +10,9 @@ export class SlaClocks1764000000004 implements MigrationInterface {
       ALTER TABLE tickets ADD COLUMN sla_clocks jsonb NOT NULL DEFAULT '{}', ADD COLUMN sla_next_check_at timestamptz;
       -- The scheduler sleeps until the smallest of these.
       CREATE INDEX tickets_sla_next_check_idx ON tickets (sla_next_check_at) WHERE sla_next_check_at IS NOT NULL;
+      -- The SLA board: open tickets by their nearest due instant.
+      CREATE INDEX tickets_sla_board_idx ON tickets ((LEAST(first_response_due_at, next_response_due_at, resolution_due_at)), id)
+        WHERE sla_policy_id IS NOT NULL AND status NOT IN ('resolved', 'closed');
 
       CREATE TABLE sla_events (
         id          bigserial PRIMARY KEY,

@@ -73,6 +73,27 @@ describe('SLA clocks on tickets', () => {
     expect(resolved.sla).toMatchObject({ state: 'met', firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null });
   });
 
+  it('shows the SLA board: counts per state and open tickets by nearest due instant, filtered', async () => {
+    const agent = (await t.http.post('/api/agents', { name: 'Board', email: 'board@example.com', password: 'agent-password', role: 'agent' })).body;
+    const open = async (n: number) => {
+      const { ticketId } = (await inbound(t.http, channel, { externalMessageId: `board-${n}`, from: { externalId: `board-${n}` }, text: 'x' })).body;
+      await t.http.patch(`/api/tickets/${ticketId}`, { assigneeId: agent.id, priority: n === 3 ? 'urgent' : 'normal' });
+      return ticketId as string;
+    };
+    const [a, b, c] = [await open(1), await open(2), await open(3)];
+    // b waits on the customer; c is overdue.
+    await t.http.post(`/api/tickets/${b}/replies`, { text: 'need info' });
+    await t.http.patch(`/api/tickets/${b}`, { status: 'pending' });
+    await sql(`UPDATE tickets SET sla_state = 'breached', first_response_due_at = now() - interval '1 minute' WHERE id = $1`, [c]);
+
+    const board = (await t.http.get(`/api/sla/board?assigneeId=${agent.id}`)).body;
+    expect(board.summary).toEqual({ breached: 1, atRisk: 0, onTrack: 1, paused: 1 });
+    expect(board.tickets.map((x: { id: string }) => x.id)).toEqual([c, a, b]);
+    const urgent = (await t.http.get(`/api/sla/board?assigneeId=${agent.id}&priority=urgent`)).body;
+    expect(urgent.tickets.map((x: { id: string }) => x.id)).toEqual([c]);
+    expect((await t.http.get('/api/sla/board?priority=whenever')).body.code).toBe('VALIDATION_FAILED');
+  });
+
   it('announces a breach within a second of its instant, once — also across a restart just before it', async () => {
     await sql('UPDATE sla_policies SET active = false');
     await t.http.post('/api/sla/policies', { name: 'Fast', match: { channelType: 'api' }, firstResponseSec: 3, warnBeforeSec: 1, position: 0 });

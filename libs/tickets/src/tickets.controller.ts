@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Page, ParseId, Principal } from '@pasokh/common';
-import { ListTicketsQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
+import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -23,6 +23,11 @@ export class TicketsController {
   @Patch('tickets/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseId) id: string, @Body() body: UpdateTicketDto): Promise<TicketDto> {
     return this.tickets.update(principal, id, body);
+  }
+
+  @Get('sla/board')
+  slaBoard(@CurrentPrincipal() principal: Principal, @Query() query: SlaBoardQuery): Promise<SlaBoardDto> {
+    return this.tickets.slaBoard(principal, query);
   }
 
   /** A customer's tickets on every channel (the customer sidebar's history). */

@@ -109,6 +109,33 @@ export class TicketsRepository {
     return this.dataSource.query(sql, params);
   }
 
+  /** Open tickets under a policy, nearest due instant first, with the count per SLA state. */
+  async slaBoard(filter: Pick<TicketFilter, 'teamId' | 'assigneeId' | 'channelType' | 'priority' | 'viewerAgentId'>, limit: number) {
+    const where = [`t.sla_policy_id IS NOT NULL`, `t.status NOT IN ('resolved', 'closed')`];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.teamId) where.push(`t.team_id = ${param(filter.teamId)}`);
+    if (filter.assigneeId === 'none') where.push('t.assignee_id IS NULL');
+    else if (filter.assigneeId) where.push(`t.assignee_id = ${param(filter.assigneeId)}`);
+    if (filter.channelType) where.push(`ch.type = ${param(filter.channelType)}`);
+    if (filter.priority?.length) where.push(`t.priority = ANY(${param(filter.priority)}::text[])`);
+    if (filter.viewerAgentId) where.push(VISIBLE.replace('$VIEWER', param(filter.viewerAgentId)));
+    const condition = where.join(' AND ');
+    const counts: Array<{ sla_state: string; n: number }> = await this.dataSource.query(
+      `SELECT t.sla_state, count(*)::int AS n FROM tickets t JOIN channels ch ON ch.id = t.channel_id WHERE ${condition} GROUP BY t.sla_state`,
+      params,
+    );
+    const rows: TicketView[] = await this.dataSource.query(
+      `${VIEW} WHERE ${condition}
+        ORDER BY LEAST(t.first_response_due_at, t.next_response_due_at, t.resolution_due_at) NULLS LAST, t.id LIMIT ${param(limit)}`,
+      params,
+    );
+    return { counts: new Map(counts.map((c) => [c.sla_state, c.n])), rows };
+  }
+
   findById(manager: EntityManager = this.dataSource.manager, id: string): Promise<TicketEntity | null> {
     return manager.findOne(TicketEntity, { where: { id } });
   }

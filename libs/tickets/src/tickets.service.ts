@@ -6,7 +6,7 @@ import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { SlaClockService } from '@pasokh/sla';
 import { EntityManager } from 'typeorm';
-import { ListTicketsQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
+import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketEntity } from './ticket.entity';
 import { toTicketDto } from './ticket.mapper';
 import { TicketsErrorCode, TicketsException } from './tickets.exception';
@@ -58,6 +58,24 @@ export class TicketsService {
 
   private toDto(row: TicketView): TicketDto {
     return toTicketDto(row, this.adapters.find(row.channel_type)?.replyWindowMs);
+  }
+
+  /** Supervisors' board: open tickets under a policy, nearest due first, and the count per state. */
+  async slaBoard(principal: Principal, query: SlaBoardQuery): Promise<SlaBoardDto> {
+    const { counts, rows } = await this.tickets.slaBoard(
+      {
+        teamId: query.teamId,
+        assigneeId: query.assigneeId === 'me' ? principal.agentId : query.assigneeId,
+        channelType: query.channelType,
+        priority: query.priority,
+        viewerAgentId: viewerFilter(principal),
+      },
+      query.limit ?? DEFAULT_PAGE_SIZE,
+    );
+    return {
+      summary: { breached: counts.get('breached') ?? 0, atRisk: counts.get('at_risk') ?? 0, onTrack: counts.get('on_track') ?? 0, paused: counts.get('paused') ?? 0 },
+      tickets: rows.map((row) => this.toDto(row)),
+    };
   }
 
   /** The ticket and who may see it (null: deleted), for pushes. */

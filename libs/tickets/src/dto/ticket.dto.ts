@@ -76,3 +76,26 @@ export class UpdateTicketDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateString() snoozedUntil?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(500) subject?: string | null;
 }
+
+export class SlaBoardQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ description: 'an agent id, `me` or `none`' })
+  @IsOptional()
+  @Matches(/^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, { message: 'assigneeId must be an agent id, me or none' })
+  assigneeId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) channelType?: string;
+  @ApiPropertyOptional({ description: 'one or more, comma-separated' }) @IsOptional() @Transform(csv) @IsIn(TICKET_PRIORITIES, { each: true }) priority?: TicketPriority[];
+  @ApiPropertyOptional({ maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class SlaBoardSummaryDto {
+  @ApiProperty() breached: number;
+  @ApiProperty() atRisk: number;
+  @ApiProperty() onTrack: number;
+  @ApiProperty() paused: number;
+}
+
+export class SlaBoardDto {
+  @ApiProperty({ type: SlaBoardSummaryDto }) summary: SlaBoardSummaryDto;
+  @ApiProperty({ type: [TicketDto] }) tickets: TicketDto[];
+}
