@@ -7,7 +7,11 @@ export class SlaClocks1764000000004 implements MigrationInterface {
     await db.query(`
       -- Per-metric clocks (due, warning, paused remainder, outcome); the *_due_at columns mirror the
       -- running ones for the board's index scans.
-      ALTER TABLE tickets ADD COLUMN sla_clocks jsonb NOT NULL DEFAULT '{}', ADD COLUMN sla_next_check_at timestamptz;
+      ALTER TABLE tickets ADD COLUMN sla_clocks jsonb NOT NULL DEFAULT '{}', ADD COLUMN sla_next_check_at timestamptz,
+        -- For reports, computed when the clock stops (business time needs the calendar, which SQL has not).
+        ADD COLUMN first_response_business_sec integer, ADD COLUMN resolution_business_sec integer,
+        ADD COLUMN sla_breached boolean NOT NULL DEFAULT false;
+      CREATE INDEX tickets_created_idx ON tickets (created_at);
       -- The scheduler sleeps until the smallest of these.
       CREATE INDEX tickets_sla_next_check_idx ON tickets (sla_next_check_at) WHERE sla_next_check_at IS NOT NULL;
       -- The SLA board: open tickets by their nearest due instant.
@@ -29,6 +33,8 @@ export class SlaClocks1764000000004 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE sla_events; ALTER TABLE tickets DROP COLUMN sla_next_check_at, DROP COLUMN sla_clocks;`);
+    await db.query(`DROP TABLE sla_events; DROP INDEX tickets_created_idx;
+      ALTER TABLE tickets DROP COLUMN sla_breached, DROP COLUMN resolution_business_sec, DROP COLUMN first_response_business_sec,
+        DROP COLUMN sla_next_check_at, DROP COLUMN sla_clocks;`);
   }
 }

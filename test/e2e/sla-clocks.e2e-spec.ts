@@ -47,6 +47,9 @@ describe('SLA clocks on tickets', () => {
     expect(replied.sla.nextResponseDueAt).toBeNull();
     const met = await sql(`SELECT metric, kind FROM sla_events WHERE ticket_id = $1`, [ticketId]);
     expect(met).toEqual([{ metric: 'first_response', kind: 'met' }]);
+    const [{ first_response_business_sec: measured }] = await sql('SELECT first_response_business_sec FROM tickets WHERE id = $1', [ticketId]);
+    expect(measured).toBeGreaterThanOrEqual(0);
+    expect(measured).toBeLessThan(60); // replied within the test's few seconds, measured for the reports
 
     await inbound(t.http, channel, { externalMessageId: 'sla-5', from: { externalId: 'sla-flow' }, text: 'still broken' });
     const waiting = await ticket(ticketId);

@@ -15,6 +15,7 @@ import { EventsModule } from '@pasokh/events';
 import { MessagesModule } from '@pasokh/messages';
 import { OutboxModule } from '@pasokh/outbox';
 import { RealtimeModule } from '@pasokh/realtime';
+import { ReportsModule } from '@pasokh/reports';
 import { SlaModule } from '@pasokh/sla';
 import { TicketsModule } from '@pasokh/tickets';
 import { LoggerModule } from 'nestjs-pino';
@@ -66,6 +67,7 @@ export class AppModule {
         DeliveryModule,
         RealtimeModule,
         SlaModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };

@@ -6,6 +6,7 @@ import { SlaPolicyEntity } from './sla-policy.entity';
 
 export interface TicketSlaRow {
   id: string;
+  created_at: Date;
   status: string;
   priority: string;
   channel_type: string;
@@ -29,7 +30,7 @@ export class SlaClockRepository {
 
   async ticket(manager: EntityManager, ticketId: string): Promise<TicketSlaRow | null> {
     const rows: TicketSlaRow[] = await manager.query(
-      `SELECT t.id, t.status, t.priority, ch.type AS channel_type, cu.tier, t.sla_policy_id, t.sla_clocks
+      `SELECT t.id, t.created_at, t.status, t.priority, ch.type AS channel_type, cu.tier, t.sla_policy_id, t.sla_clocks
          FROM tickets t JOIN channels ch ON ch.id = t.channel_id JOIN customers cu ON cu.id = t.customer_id
         WHERE t.id = $1`,
       [ticketId],
@@ -37,13 +38,28 @@ export class SlaClockRepository {
     return rows[0] ?? null;
   }
 
-  async save(manager: EntityManager, ticketId: string, policyId: string, clocks: SlaClocks, state: string, nextCheckAt: Date | null): Promise<void> {
+  async save(
+    manager: EntityManager,
+    ticketId: string,
+    policyId: string,
+    clocks: SlaClocks,
+    state: string,
+    nextCheckAt: Date | null,
+    measured: { firstResponseSec?: number; resolutionSec?: number } = {},
+  ): Promise<void> {
     const running = (metric: SlaMetric) => (clocks[metric] && !clocks[metric]!.stoppedAt ? clocks[metric]!.dueAt : null);
+    const breached = Object.values(clocks).some((c) => c?.breached);
     await manager.query(
       `UPDATE tickets SET sla_policy_id = $2, sla_clocks = $3::jsonb, sla_state = $4, sla_next_check_at = $5,
-              first_response_due_at = $6, next_response_due_at = $7, resolution_due_at = $8
+              first_response_due_at = $6, next_response_due_at = $7, resolution_due_at = $8, sla_breached = $9,
+              first_response_business_sec = COALESCE($10, first_response_business_sec),
+              resolution_business_sec = COALESCE($11, resolution_business_sec)
         WHERE id = $1`,
-      [ticketId, policyId, JSON.stringify(clocks), state, nextCheckAt, running('first_response'), running('next_response'), running('resolution')],
+      [
+        ticketId, policyId, JSON.stringify(clocks), state, nextCheckAt,
+        running('first_response'), running('next_response'), running('resolution'), breached,
+        measured.firstResponseSec ?? null, measured.resolutionSec ?? null,
+      ],
     );
   }
 

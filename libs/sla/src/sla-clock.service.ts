@@ -3,6 +3,7 @@ import { Tx } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { EntityManager } from 'typeorm';
 import { BusinessCalendarEntity } from './business-calendar.entity';
+import { businessSecondsBetween } from './business-time';
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { matchPolicy } from './policy-match';
 import { nextCheckAt, pauseClock, resumeClock, SLA_METRICS, SlaClock, SlaClocks, SlaMetric, slaState, startClock, stopClock } from './sla-clock';
@@ -62,7 +63,7 @@ export class SlaClockService {
     const clocks = this.advance(calendar, policy, ticket, before, event);
     await this.recordStops(manager, ticket.id, policy.id, before, clocks);
     const next = nextCheckAt(clocks);
-    await this.repository.save(manager, ticket.id, policy.id, clocks, slaState(clocks, event.at), next);
+    await this.repository.save(manager, ticket.id, policy.id, clocks, slaState(clocks, event.at), next, this.measure(calendar, ticket, before, clocks));
     if (next) tx.afterCommit(() => this.events.publish({ type: 'sla.scheduled' }));
   }
 
@@ -98,6 +99,19 @@ export class SlaClockService {
         break;
     }
     return clocks;
+  }
+
+  /** Business-time durations for the reports, taken when first response and resolution stop. */
+  private measure(calendar: BusinessCalendar, ticket: TicketSlaRow, before: SlaClocks, after: SlaClocks) {
+    const stopped = (metric: SlaMetric) => after[metric]?.stoppedAt && !before[metric]?.stoppedAt ? after[metric]! : null;
+    const spent = (clock: SlaClock) => {
+      const stoppedAt = new Date(clock.stoppedAt!);
+      const pausing = clock.pausedAt ? businessSecondsBetween(calendar, new Date(clock.pausedAt), stoppedAt) : 0;
+      return Math.round(businessSecondsBetween(calendar, ticket.created_at, stoppedAt) - (clock.pausedSec ?? 0) - pausing);
+    };
+    const firstResponse = stopped('first_response');
+    const resolution = stopped('resolution');
+    return { firstResponseSec: firstResponse ? spent(firstResponse) : undefined, resolutionSec: resolution ? spent(resolution) : undefined };
   }
 
   /** A clock that stopped in time is recorded as met. */

@@ -22,6 +22,10 @@ export interface SlaClock {
   breached: boolean;
   /** Set when the clock stopped: met if it stopped before due. */
   stoppedAt: string | null;
+  /** Business seconds spent paused (waiting on the customer): not part of the measured time. */
+  pausedSec?: number;
+  /** When the current pause began. */
+  pausedAt?: string | null;
 }
 
 export type SlaClocks = Partial<Record<SlaMetric, SlaClock>>;
@@ -48,13 +52,20 @@ export function pauseClock(calendar: BusinessCalendar, clock: SlaClock, at: Date
   if (!clock.dueAt || clock.stoppedAt) return clock;
   const due = new Date(clock.dueAt);
   const left = due > at ? businessSecondsBetween(calendar, at, due) : -businessSecondsBetween(calendar, due, at);
-  return { ...clock, dueAt: null, warnAt: null, remainingSec: Math.round(left) };
+  return { ...clock, dueAt: null, warnAt: null, remainingSec: Math.round(left), pausedAt: at.toISOString() };
 }
 
 export function resumeClock(calendar: BusinessCalendar, targets: SlaTargets, metric: SlaMetric, clock: SlaClock, at: Date): SlaClock {
   if (clock.remainingSec === null || clock.stoppedAt) return clock;
   const resumed = startClock(calendar, targets, metric, at, clock.remainingSec)!;
-  return { ...resumed, warned: clock.warned || resumed.warnAt === null, breached: clock.breached || resumed.breached };
+  const paused = clock.pausedAt ? Math.round(businessSecondsBetween(calendar, new Date(clock.pausedAt), at)) : 0;
+  return {
+    ...resumed,
+    warned: clock.warned || resumed.warnAt === null,
+    breached: clock.breached || resumed.breached,
+    pausedSec: (clock.pausedSec ?? 0) + paused,
+    pausedAt: null,
+  };
 }
 
 /** Stops a clock: met when it stops before its due instant. */
