@@ -115,6 +115,23 @@ describe('real time across reconnects and instances', () => {
       expect(client.of('message.created').map((m) => m.id)).toEqual(sent);
     }, 60_000);
 
+    it('announces an SLA breach exactly once although both instances run the scheduler', async () => {
+      const { a, b } = await startPair();
+      const channel = await createApiChannel(a.http);
+      await a.http.post('/api/sla/policies', { name: 'Two seconds', firstResponseSec: 2 });
+      const onA = await AgentClient.connect(a.url, a.adminToken);
+      const onB = await AgentClient.connect(b.url, a.adminToken);
+      clients.push(onA, onB);
+      const { ticketId } = (await inbound(a.http, channel, { externalMessageId: 'sla-pair', from: { externalId: 'sla-pair' }, text: 'x' })).body;
+      await onA.waitFor('sla.breached', (e) => e.ticket.id === ticketId, 8_000);
+      await onB.waitFor('sla.breached', (e) => e.ticket.id === ticketId, 8_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(onA.of('sla.breached').filter((e) => e.ticket.id === ticketId)).toHaveLength(1);
+      expect(onB.of('sla.breached').filter((e) => e.ticket.id === ticketId)).toHaveLength(1);
+      const rows = await a.db.database.dataSource.query(`SELECT count(*)::int AS n FROM sla_events WHERE ticket_id = $1 AND kind = 'breached'`, [ticketId]);
+      expect(rows[0].n).toBe(1);
+    }, 60_000);
+
     it('delivers each reply once although both instances run the delivery worker', async () => {
       const calls: string[] = [];
       const receiver: Server = createServer((req, res) => {

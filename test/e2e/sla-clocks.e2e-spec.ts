@@ -98,7 +98,11 @@ describe('SLA clocks on tickets', () => {
   });
 
   it('announces a breach within a second of its instant, once — also across a restart just before it', async () => {
-    await sql('UPDATE sla_policies SET active = false');
+    for (const policy of (await t.http.get('/api/sla/policies')).body.items) {
+      expect((await t.http.patch(`/api/sla/policies/${policy.id}`, { active: false })).body.active).toBe(false);
+    }
+    expect((await t.http.patch('/api/sla/policies/00000000-0000-4000-8000-000000000000', { active: false })).body.code).toBe('POLICY_NOT_FOUND');
+    expect((await t.http.patch(`/api/sla/policies/${(await t.http.get('/api/sla/policies')).body.items[0].id}`, { firstResponseSec: 1 })).body.code).toBe('VALIDATION_FAILED');
     await t.http.post('/api/sla/policies', { name: 'Fast', match: { channelType: 'api' }, firstResponseSec: 3, warnBeforeSec: 1, position: 0 });
     const agent = await AgentClient.connect(t.url, t.adminToken);
     clients.push(agent);

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseId, Principal, Roles } from '@pasokh/common';
 import type { Request } from 'express';
-import { CalendarDto, CreateCalendarDto, CreatePolicyDto, PolicyDto } from './dto/sla-config.dto';
+import { CalendarDto, CreateCalendarDto, CreatePolicyDto, PolicyDto, UpdatePolicyDto } from './dto/sla-config.dto';
 import { SlaConfigService } from './sla-config.service';
 import { SlaErrorCode, SlaException } from './sla.exception';
 
@@ -41,5 +41,11 @@ export class SlaConfigController {
   @Roles('admin', 'supervisor')
   createPolicy(@CurrentPrincipal() principal: Principal, @Body() body: CreatePolicyDto): Promise<PolicyDto> {
     return this.sla.createPolicy({ type: 'agent', id: principal.agentId }, body);
+  }
+
+  @Patch('sla/policies/:id')
+  @Roles('admin', 'supervisor')
+  updatePolicy(@CurrentPrincipal() principal: Principal, @Param('id', ParseId) id: string, @Body() body: UpdatePolicyDto): Promise<PolicyDto> {
+    return this.sla.updatePolicy({ type: 'agent', id: principal.agentId }, id, body);
   }
 }

@@ -39,6 +39,10 @@ export class SlaConfigRepository {
     return rows[0].next;
   }
 
+  async updatePolicy(manager: EntityManager, id: string, patch: Partial<SlaPolicyEntity>): Promise<void> {
+    await manager.update(SlaPolicyEntity, { id }, patch);
+  }
+
   async insertPolicy(manager: EntityManager, policy: Partial<SlaPolicyEntity>): Promise<string> {
     const result = await manager.insert(SlaPolicyEntity, policy);
     return result.identifiers[0].id;

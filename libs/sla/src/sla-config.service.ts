@@ -3,7 +3,7 @@ import { Actor, AuditService } from '@pasokh/audit';
 import { TransactionService } from '@pasokh/database';
 import { BusinessCalendarEntity } from './business-calendar.entity';
 import { CalendarError, parseCalendar } from './calendar';
-import { CalendarDto, CreateCalendarDto, CreatePolicyDto, PolicyDto } from './dto/sla-config.dto';
+import { CalendarDto, CreateCalendarDto, CreatePolicyDto, PolicyDto, UpdatePolicyDto } from './dto/sla-config.dto';
 import { holidaysFromIcs } from './ics';
 import { SlaClockService } from './sla-clock.service';
 import { SlaConfigRepository } from './sla-config.repository';
@@ -82,6 +82,22 @@ export class SlaConfigService {
       const id = await this.config.insertPolicy(manager, policy);
       this.clocks.forgetPolicies();
       await this.audit.record(manager, actor, { action: 'sla_policy.created', entityType: 'sla_policy', entityId: id, data: { ...policy } });
+      return toPolicyDto((await this.config.policy(id, manager))!);
+    });
+  }
+
+  /** Name, match, order and active only: a ticket keeps the targets of the policy it got. */
+  async updatePolicy(actor: Actor, id: string, input: UpdatePolicyDto): Promise<PolicyDto> {
+    const patch: Partial<SlaPolicyEntity> = {};
+    if (input.name !== undefined) patch.name = input.name.trim();
+    if (input.match !== undefined) patch.match = validMatch(input.match);
+    if (input.position !== undefined) patch.position = input.position;
+    if (input.active !== undefined) patch.active = input.active;
+    return this.tx.run(async ({ manager }) => {
+      if (!(await this.config.policy(id, manager))) throw new SlaException(SlaErrorCode.POLICY_NOT_FOUND, `policy ${id} not found`);
+      await this.config.updatePolicy(manager, id, patch);
+      this.clocks.forgetPolicies();
+      await this.audit.record(manager, actor, { action: 'sla_policy.updated', entityType: 'sla_policy', entityId: id, data: { ...patch } });
       return toPolicyDto((await this.config.policy(id, manager))!);
     });
   }

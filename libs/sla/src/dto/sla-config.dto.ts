@@ -51,3 +51,11 @@ export class PolicyDto {
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: string;
 }
+
+/** Targets and calendar are fixed once tickets carry the policy: make a new policy to change them. */
+export class UpdatePolicyDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ description: 'applies to tickets created from now on' }) @IsOptional() @IsObject() match?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) position?: number;
+  @ApiPropertyOptional({ description: 'false: no new ticket gets it; tickets that have it keep it' }) @IsOptional() @IsBoolean() active?: boolean;
+}
