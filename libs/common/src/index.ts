@@ -4,3 +4,4 @@ export * from './normalize';
 export * from './pagination';
 export * from './access';
 export * from './parse-id.pipe';
+export * from './wakeable-loop';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ChannelAdapterRegistry, ChannelsService, DeliveryError, OutboundMessage } from '@pasokh/channel-core';
+import { WakeableLoop } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
@@ -21,9 +22,7 @@ const MAX_BACKOFF_MS = 3_600_000;
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryWorker.name);
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop = new WakeableLoop(this.logger, () => this.round(), this.config.outbox.pollIntervalMs);
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -39,50 +38,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.roles.includes('workers')) return;
-    this.running = true;
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.type === 'outbox.enqueued') this.wake?.();
+      if (event.type === 'outbox.enqueued') this.loop.wake();
     });
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming, and waits for the deliveries in flight to be recorded. */
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
     this.unsubscribe?.();
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const items = await this.outbox.claim(BATCH, LEASE_MS);
-        await Promise.all(items.map((item) => this.process(item)));
-        if (items.length === BATCH) continue;
-        await this.sleep(await this.idleDelay());
-      } catch (error) {
-        this.logger.error({ err: error }, 'delivery loop failed; retrying');
-        await this.sleep(this.config.outbox.pollIntervalMs);
-      }
-    }
-  }
-
-  private async idleDelay(): Promise<number> {
+  /** Delivers a batch; sleeps until the next row is due (at most the poll interval) when idle. */
+  private async round(): Promise<number> {
+    const items = await this.outbox.claim(BATCH, LEASE_MS);
+    await Promise.all(items.map((item) => this.process(item)));
+    if (items.length === BATCH) return 0;
     const due = await this.outbox.nextDueAt();
     const poll = this.config.outbox.pollIntervalMs;
     return due ? Math.max(0, Math.min(poll, due.getTime() - Date.now())) : poll;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private async process(item: OutboxItemEntity): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { WakeableLoop } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
@@ -17,9 +18,7 @@ const BATCH = 100;
 @Injectable()
 export class SlaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SlaScheduler.name);
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop = new WakeableLoop(this.logger, () => this.round(), 1_000);
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -31,32 +30,22 @@ export class SlaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.roles.includes('workers')) return;
-    this.running = true;
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.type === 'sla.scheduled') this.wake?.();
+      if (event.type === 'sla.scheduled') this.loop.wake();
     });
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
     this.unsubscribe?.();
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const handled = await this.processDue();
-        if (handled === BATCH) continue;
-        const next = await this.repository.nextCheckAt();
-        await this.sleep(next ? Math.min(MAX_SLEEP_MS, Math.max(0, next.getTime() - Date.now())) : MAX_SLEEP_MS);
-      } catch (error) {
-        this.logger.error({ err: error }, 'SLA check failed; retrying');
-        await this.sleep(1_000);
-      }
-    }
+  /** Announces what is due; then sleeps until the earliest next instant (at most MAX_SLEEP_MS). */
+  private async round(): Promise<number> {
+    if ((await this.processDue()) === BATCH) return 0;
+    const next = await this.repository.nextCheckAt();
+    return next ? Math.min(MAX_SLEEP_MS, Math.max(0, next.getTime() - Date.now())) : MAX_SLEEP_MS;
   }
 
   private async processDue(): Promise<number> {
@@ -85,17 +74,6 @@ export class SlaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         tx.afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
       }
       return ids.length;
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
     });
   }
 }
