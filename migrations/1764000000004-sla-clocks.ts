@@ -17,6 +17,9 @@ export class SlaClocks1764000000004 implements MigrationInterface {
       -- The SLA board: open tickets by their nearest due instant.
       CREATE INDEX tickets_sla_board_idx ON tickets ((LEAST(first_response_due_at, next_response_due_at, resolution_due_at)), id)
         WHERE sla_policy_id IS NOT NULL AND status NOT IN ('resolved', 'closed');
+      -- The board's counts per state: an index-only scan with every board filter at hand.
+      CREATE INDEX tickets_sla_state_idx ON tickets (sla_state) INCLUDE (priority, team_id, assignee_id, channel_id)
+        WHERE sla_policy_id IS NOT NULL AND status NOT IN ('resolved', 'closed');
 
       CREATE TABLE sla_events (
         id          bigserial PRIMARY KEY,

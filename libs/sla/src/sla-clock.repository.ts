@@ -74,12 +74,46 @@ export class SlaClockRepository {
   }
 
   /** Tickets whose next SLA instant has come, locked so one instance handles each. */
-  async claimDue(manager: EntityManager, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM tickets WHERE sla_next_check_at <= now() ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+  claimDue(manager: EntityManager, limit: number): Promise<Array<{ id: string; sla_policy_id: string; sla_clocks: SlaClocks }>> {
+    return manager.query(
+      `SELECT id, sla_policy_id, sla_clocks FROM tickets WHERE sla_next_check_at <= now()
+        ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
-    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Records a batch of alerts in one statement; returns those inserted now (the unique key drops any
+   * another instance or an earlier run already recorded).
+   */
+  async recordAlerts(
+    manager: EntityManager,
+    alerts: Array<{ ticketId: string; policyId: string; metric: SlaMetric; kind: 'warning' | 'breached'; dueAt: string }>,
+  ): Promise<Array<{ ticket_id: string; metric: SlaMetric; kind: 'warning' | 'breached' }>> {
+    if (!alerts.length) return [];
+    return manager.query(
+      `INSERT INTO sla_events (ticket_id, policy_id, metric, kind, due_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING ticket_id, metric, kind`,
+      [alerts.map((a) => a.ticketId), alerts.map((a) => a.policyId), alerts.map((a) => a.metric), alerts.map((a) => a.kind), alerts.map((a) => a.dueAt)],
+    );
+  }
+
+  /** Saves a batch of clock flag changes (warned / breached) with the new state and next instant. */
+  async saveFlags(manager: EntityManager, updates: Array<{ id: string; clocks: SlaClocks; state: string; next: Date | null }>): Promise<void> {
+    if (!updates.length) return;
+    await manager.query(
+      `UPDATE tickets t SET sla_clocks = u.clocks, sla_state = u.state, sla_next_check_at = u.next, sla_breached = u.breached
+         FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::timestamptz[], $5::boolean[]) AS u(id, clocks, state, next, breached)
+        WHERE t.id = u.id`,
+      [
+        updates.map((u) => u.id),
+        updates.map((u) => JSON.stringify(u.clocks)),
+        updates.map((u) => u.state),
+        updates.map((u) => u.next),
+        updates.map((u) => Object.values(u.clocks).some((c) => c?.breached)),
+      ],
+    );
   }
 
   async anyPolicy(): Promise<boolean> {

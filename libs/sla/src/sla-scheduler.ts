@@ -48,32 +48,36 @@ export class SlaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     return next ? Math.min(MAX_SLEEP_MS, Math.max(0, next.getTime() - Date.now())) : MAX_SLEEP_MS;
   }
 
+  /** One batch in one transaction: three statements whatever its size, so 500 breaches at once stay prompt. */
   private async processDue(): Promise<number> {
     return this.tx.run(async (tx) => {
-      const ids = await this.repository.claimDue(tx.manager, BATCH);
+      const tickets = await this.repository.claimDue(tx.manager, BATCH);
       const now = new Date();
-      for (const id of ids) {
-        const ticket = (await this.repository.ticket(tx.manager, id))!;
+      const alerts: Parameters<SlaClockRepository['recordAlerts']>[1] = [];
+      const updates = tickets.map((ticket) => {
         const clocks = { ...ticket.sla_clocks };
         for (const metric of SLA_METRICS) {
           const clock = clocks[metric];
           if (!clock || clock.stoppedAt || !clock.dueAt) continue;
-          const kinds: Array<'warning' | 'breached'> = [];
-          if (!clock.warned && clock.warnAt && new Date(clock.warnAt) <= now) kinds.push('warning');
-          if (!clock.breached && new Date(clock.dueAt) <= now) kinds.push('breached');
-          for (const kind of kinds) {
-            const first = await this.repository.recordEvent(tx.manager, id, ticket.sla_policy_id!, metric, kind, clock.dueAt);
-            clocks[metric] = { ...clocks[metric]!, ...(kind === 'warning' ? { warned: true } : { breached: true }) };
-            if (first) {
-              const event = { type: kind === 'warning' ? ('sla.warning' as const) : ('sla.breached' as const), ticketId: id, metric, dueAt: clock.dueAt };
-              tx.afterCommit(() => this.events.publish(event));
-            }
+          if (!clock.warned && clock.warnAt && new Date(clock.warnAt) <= now) {
+            alerts.push({ ticketId: ticket.id, policyId: ticket.sla_policy_id, metric, kind: 'warning', dueAt: clock.dueAt });
+            clocks[metric] = { ...clocks[metric]!, warned: true };
+          }
+          if (!clock.breached && new Date(clock.dueAt) <= now) {
+            alerts.push({ ticketId: ticket.id, policyId: ticket.sla_policy_id, metric, kind: 'breached', dueAt: clock.dueAt });
+            clocks[metric] = { ...clocks[metric]!, breached: true };
           }
         }
-        await this.repository.save(tx.manager, id, ticket.sla_policy_id!, clocks, slaState(clocks, now), nextCheckAt(clocks));
-        tx.afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
+        return { id: ticket.id, clocks, state: slaState(clocks, now), next: nextCheckAt(clocks) };
+      });
+      const announced = await this.repository.recordAlerts(tx.manager, alerts);
+      await this.repository.saveFlags(tx.manager, updates);
+      for (const alert of announced) {
+        const dueAt = alerts.find((a) => a.ticketId === alert.ticket_id && a.metric === alert.metric && a.kind === alert.kind)!.dueAt;
+        const event = { type: alert.kind === 'warning' ? ('sla.warning' as const) : ('sla.breached' as const), ticketId: alert.ticket_id, metric: alert.metric, dueAt };
+        tx.afterCommit(() => this.events.publish(event));
       }
-      return ids.length;
+      return tickets.length;
     });
   }
 }

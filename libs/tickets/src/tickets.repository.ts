@@ -120,12 +120,13 @@ export class TicketsRepository {
     if (filter.teamId) where.push(`t.team_id = ${param(filter.teamId)}`);
     if (filter.assigneeId === 'none') where.push('t.assignee_id IS NULL');
     else if (filter.assigneeId) where.push(`t.assignee_id = ${param(filter.assigneeId)}`);
-    if (filter.channelType) where.push(`ch.type = ${param(filter.channelType)}`);
+    if (filter.channelType) where.push(`t.channel_id IN (SELECT id FROM channels WHERE type = ${param(filter.channelType)})`);
     if (filter.priority?.length) where.push(`t.priority = ANY(${param(filter.priority)}::text[])`);
     if (filter.viewerAgentId) where.push(VISIBLE.replace('$VIEWER', param(filter.viewerAgentId)));
     const condition = where.join(' AND ');
+    // No join here: the counts come from tickets_sla_state_idx alone.
     const counts: Array<{ sla_state: string; n: number }> = await this.dataSource.query(
-      `SELECT t.sla_state, count(*)::int AS n FROM tickets t JOIN channels ch ON ch.id = t.channel_id WHERE ${condition} GROUP BY t.sla_state`,
+      `SELECT t.sla_state, count(*)::int AS n FROM tickets t WHERE ${condition} GROUP BY t.sla_state`,
       params,
     );
     const rows: TicketView[] = await this.dataSource.query(
