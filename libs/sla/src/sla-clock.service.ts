@@ -16,7 +16,7 @@ export type SlaTicketEvent =
   | { kind: 'status'; at: Date; from: string; to: string };
 
 const WAITING = new Set(['pending', 'snoozed']);
-// Whether any policy exists is asked on every inbound message; other instances' new policies show within this.
+// Policies are read on every inbound message and reply; other instances' changes show within this.
 const POLICY_CACHE_MS = 5_000;
 const DONE = new Set(['resolved', 'closed']);
 
@@ -29,6 +29,7 @@ const DONE = new Set(['resolved', 'closed']);
 @Injectable()
 export class SlaClockService {
   private policiesExist: { value: boolean; until: number } | null = null;
+  private configuration: { value: { policies: SlaPolicyEntity[]; calendars: BusinessCalendarEntity[] }; until: number } | null = null;
 
   constructor(
     private readonly repository: SlaClockRepository,
@@ -43,9 +44,10 @@ export class SlaClockService {
     return this.policiesExist.value;
   }
 
-  /** Called when this instance changes the policies. */
-  forgetPolicies(): void {
+  /** Called when this instance changes policies or calendars. */
+  forgetConfiguration(): void {
     this.policiesExist = null;
+    this.configuration = null;
   }
 
   async onTicketEvent(tx: Tx, ticketId: string, event: SlaTicketEvent): Promise<void> {
@@ -53,7 +55,7 @@ export class SlaClockService {
     const ticket = await this.repository.ticket(manager, ticketId);
     if (!ticket) return;
     if (!ticket.sla_policy_id && !(event.kind === 'customer_message' && event.ticketCreated)) return;
-    const { policies, calendars } = await this.repository.configuration(manager);
+    const { policies, calendars } = await this.configurationOf(manager);
     const policy = ticket.sla_policy_id
       ? policies.find((p) => p.id === ticket.sla_policy_id)
       : matchPolicy(policies, { priority: ticket.priority, channelType: ticket.channel_type, tier: ticket.tier });
@@ -65,6 +67,14 @@ export class SlaClockService {
     const next = nextCheckAt(clocks);
     await this.repository.save(manager, ticket.id, policy.id, clocks, slaState(clocks, event.at), next, this.measure(calendar, ticket, before, clocks));
     if (next) tx.afterCommit(() => this.events.publish({ type: 'sla.scheduled' }));
+  }
+
+  /** Policies and calendars, cached like anyPolicy; read through the caller's transaction on a miss. */
+  private async configurationOf(manager: EntityManager) {
+    if (!this.configuration || this.configuration.until < Date.now()) {
+      this.configuration = { value: await this.repository.configuration(manager), until: Date.now() + POLICY_CACHE_MS };
+    }
+    return this.configuration.value;
   }
 
   private advance(calendar: BusinessCalendar, policy: SlaPolicyEntity, ticket: TicketSlaRow, current: SlaClocks, event: SlaTicketEvent): SlaClocks {

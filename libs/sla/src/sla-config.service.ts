@@ -51,6 +51,7 @@ export class SlaConfigService {
     const holidays = validCalendar({ timezone: current.timezone, weekly: current.weekly, holidays: [...current.holidays, ...imported] }).holidays;
     return this.tx.run(async ({ manager }) => {
       await this.config.updateCalendar(manager, id, { holidays });
+      this.clocks.forgetConfiguration();
       await this.audit.record(manager, actor, { action: 'calendar.holidays_imported', entityType: 'business_calendar', entityId: id, data: { imported } });
       return toCalendarDto((await this.config.calendar(id, manager))!);
     });
@@ -80,7 +81,7 @@ export class SlaConfigService {
         active: input.active ?? true,
       };
       const id = await this.config.insertPolicy(manager, policy);
-      this.clocks.forgetPolicies();
+      this.clocks.forgetConfiguration();
       await this.audit.record(manager, actor, { action: 'sla_policy.created', entityType: 'sla_policy', entityId: id, data: { ...policy } });
       return toPolicyDto((await this.config.policy(id, manager))!);
     });
@@ -96,7 +97,7 @@ export class SlaConfigService {
     return this.tx.run(async ({ manager }) => {
       if (!(await this.config.policy(id, manager))) throw new SlaException(SlaErrorCode.POLICY_NOT_FOUND, `policy ${id} not found`);
       await this.config.updatePolicy(manager, id, patch);
-      this.clocks.forgetPolicies();
+      this.clocks.forgetConfiguration();
       await this.audit.record(manager, actor, { action: 'sla_policy.updated', entityType: 'sla_policy', entityId: id, data: { ...patch } });
       return toPolicyDto((await this.config.policy(id, manager))!);
     });
