@@ -8,7 +8,8 @@ import { IngestFunction1764000000001 } from './1764000000001-ingest-function';
  * - channels.connection_*: a pulling channel's live connection (IMAP), for the channel's health.
  * - quarantined_messages: mail that could not be read is kept, raw, with the reason, and the
  *   mailbox goes on.
- * - agents.preferences: language, calendar and digits the web app shows.
+ * - agents.preferences: language, calendar and digits the web app shows; ticket_reads: when each
+ *   agent last read each ticket, for the inbox's unread state.
  */
 export class EmailChannel1764000000005 implements MigrationInterface {
   name = 'EmailChannel1764000000005';
@@ -33,6 +34,13 @@ export class EmailChannel1764000000005 implements MigrationInterface {
         UNIQUE (channel_id, sha256)
       );
       CREATE INDEX quarantined_messages_channel_idx ON quarantined_messages (channel_id, created_at DESC);
+
+      CREATE TABLE ticket_reads (
+        agent_id  uuid NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        ticket_id uuid NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        read_at   timestamptz NOT NULL,
+        PRIMARY KEY (agent_id, ticket_id)
+      );
     `);
     await db.query(`
 CREATE OR REPLACE FUNCTION pasokh_ingest(
@@ -157,6 +165,7 @@ $fn$;
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
+      DROP TABLE ticket_reads;
       DROP TABLE quarantined_messages;
       ALTER TABLE agents DROP COLUMN preferences;
       ALTER TABLE channels DROP COLUMN connection_state, DROP COLUMN connection_changed_at;
