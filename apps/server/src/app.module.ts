@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiChannelModule } from '@channels/api';
+import { EmailModule } from '@channels/email';
 import { MetaModule } from '@channels/meta';
 import { TelegramModule } from '@channels/telegram';
 import { TwilioSmsModule } from '@channels/twilio-sms';
@@ -64,6 +65,7 @@ export class AppModule {
         TwilioSmsModule,
         TelegramModule,
         MetaModule,
+        EmailModule,
         DeliveryModule,
         RealtimeModule,
         SlaModule,

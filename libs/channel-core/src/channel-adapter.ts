@@ -18,7 +18,8 @@ export interface WebhookRequest {
 }
 
 export type InboundAttachment =
-  | { filename: string; contentType: string; content: Buffer }
+  /** contentId: an email's inline image, referenced from its HTML as cid:<contentId>. */
+  | { filename: string; contentType: string; content: Buffer; contentId?: string | null }
   /** Media we did not store (too large, or the provider refused it): kept as a link with the reason. */
   | { filename: string; contentType: string; url: string; reason: string };
 
@@ -54,6 +55,10 @@ export interface OutboundMessage {
   ticketNumber: number;
   subject: string | null;
   threadKey: string | null;
+  /** The customer's latest message this answers (its provider id), for channels that thread replies (email). */
+  inReplyTo: string | null;
+  /** Provider ids of the ticket's earlier messages on its channel, oldest first (email's References). */
+  references: string[];
   to: { externalId: string; name: string | null; email: string | null; phone: string | null };
   text: string;
   html: string | null;

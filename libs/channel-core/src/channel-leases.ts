@@ -3,6 +3,8 @@ import { Database } from '@pasokh/database';
 import { Client } from 'pg';
 
 export interface Lease {
+  /** Aborted when the lock's connection drops: another instance may hold the lease by now. */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -20,10 +22,14 @@ export class ChannelLeases {
   constructor(private readonly database: Database) {}
 
   async tryAcquire(key: string): Promise<Lease | null> {
-    if (!this.database.url) return { release: async () => undefined };
+    if (!this.database.url) return { lost: new AbortController().signal, release: async () => undefined };
+    const lost = new AbortController();
     const client = new Client({ connectionString: this.database.url, application_name: `pasokh lease ${key}`.slice(0, 63) });
     // A dropped lease connection frees the lock; the holder learns it from its provider (e.g. Telegram's 409).
-    client.on('error', (error) => this.logger.warn({ err: error, key }, 'lease connection lost'));
+    client.on('error', (error) => {
+      this.logger.warn({ err: error, key }, 'lease connection lost');
+      lost.abort();
+    });
     await client.connect();
     try {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
@@ -36,6 +42,6 @@ export class ChannelLeases {
       throw error;
     }
     // Closing the session is the release: PostgreSQL drops its advisory locks with it.
-    return { release: () => client.end().catch(() => undefined) };
+    return { lost: lost.signal, release: () => client.end().catch(() => undefined) };
   }
 }

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn
 
 export const CHANNEL_TYPES = ['api', 'email', 'twilio_sms', 'telegram', 'messenger', 'instagram', 'whatsapp', 'webchat'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 @Entity('channels')
 export class ChannelEntity {
@@ -17,6 +18,9 @@ export class ChannelEntity {
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'last_error_at', nullable: true }) lastErrorAt: Date | null;
   @Column('timestamptz', { name: 'last_message_at', nullable: true }) lastMessageAt: Date | null;
+  /** A pulling channel's live connection (IMAP), written by the instance that holds it. */
+  @Column('text', { name: 'connection_state', nullable: true }) connectionState: ConnectionState | null;
+  @Column('timestamptz', { name: 'connection_changed_at', nullable: true }) connectionChangedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ChannelCursorEntity, ChannelEntity } from './channel.entity';
+import { ChannelCursorEntity, ChannelEntity, ConnectionState } from './channel.entity';
 
 @Injectable()
 export class ChannelsRepository {
@@ -34,6 +34,10 @@ export class ChannelsRepository {
 
   async recordError(id: string, error: string): Promise<void> {
     await this.dataSource.manager.update(ChannelEntity, { id }, { lastError: error.slice(0, 2000), lastErrorAt: new Date() });
+  }
+
+  async recordConnection(id: string, state: ConnectionState): Promise<void> {
+    await this.dataSource.query('UPDATE channels SET connection_state = $2, connection_changed_at = now() WHERE id = $1', [id, state]);
   }
 
   async recordMessage(id: string, at: Date): Promise<void> {

@@ -6,7 +6,7 @@ import { DomainEvents } from '@pasokh/events';
 import { createHash, randomBytes } from 'node:crypto';
 import { ResolvedChannel } from './channel-adapter';
 import { ChannelAdapterRegistry } from './channel-adapter.registry';
-import { ChannelEntity } from './channel.entity';
+import { ChannelEntity, ConnectionState } from './channel.entity';
 import { ChannelsErrorCode, ChannelsException } from './channels.exception';
 import { ChannelsRepository } from './channels.repository';
 import { ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
@@ -145,6 +145,10 @@ export class ChannelsService {
     this.channels.recordMessage(id, at).catch(() => this.lastHealthWrite.delete(id));
   }
 
+  recordConnection(id: string, state: ConnectionState): Promise<void> {
+    return this.channels.recordConnection(id, state);
+  }
+
   recordError(id: string, error: string): Promise<void> {
     return this.channels.recordError(id, error);
   }
@@ -163,6 +167,7 @@ export class ChannelsService {
         lastError: channel.lastError,
         lastErrorAt: channel.lastErrorAt?.toISOString() ?? null,
         lastMessageAt: channel.lastMessageAt?.toISOString() ?? null,
+        ...(channel.connectionState ? { connection: { state: channel.connectionState, since: channel.connectionChangedAt?.toISOString() ?? null } } : {}),
         cursor: Object.fromEntries(cursors.map((c) => [c.key, c.value])),
       },
       createdAt: channel.createdAt.toISOString(),

@@ -113,6 +113,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         ticketNumber: context.ticketNumber,
         subject: context.subject,
         threadKey: context.threadKey,
+        inReplyTo: context.inReplyTo,
+        references: context.references,
         to: { externalId: context.externalId, name: context.customerName, email: context.email, phone: context.phone },
         text: context.text,
         html: context.html,

@@ -28,7 +28,7 @@ export interface IngestParams {
   ticketSearch: string;
   reopenWindowSec: number;
   attachments: Array<
-    | { filename: string; contentType: string; size: number; sha256: string; storageKey: string }
+    | { filename: string; contentType: string; size: number; sha256: string; storageKey: string; contentId: string | null }
     | { filename: string; contentType: string; url: string; note: string }
   >;
 }

@@ -113,7 +113,7 @@ export class IngestService {
     for (const attachment of all) {
       stored.push(
         'content' in attachment
-          ? { filename: attachment.filename, contentType: attachment.contentType, ...(await this.storage.put(attachment.content)) }
+          ? { filename: attachment.filename, contentType: attachment.contentType, contentId: attachment.contentId ?? null, ...(await this.storage.put(attachment.content)) }
           : { filename: attachment.filename, contentType: attachment.contentType, url: attachment.url, note: attachment.reason },
       );
     }

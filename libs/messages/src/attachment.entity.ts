@@ -17,5 +17,7 @@ export class AttachmentEntity {
   @Column('text', { name: 'external_url', nullable: true }) externalUrl: string | null;
   /** Why a link was not stored (e.g. over the size limit). */
   @Column('text', { nullable: true }) note: string | null;
+  /** An email's inline image: its HTML refers to it as cid:<contentId>. */
+  @Column('text', { name: 'content_id', nullable: true }) contentId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

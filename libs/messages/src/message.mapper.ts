@@ -22,6 +22,7 @@ export function toMessageDto(message: MessageEntity, attachments: AttachmentEnti
         url: a.storageKey ? `/api/attachments/${a.id}` : (a.externalUrl ?? ''),
         stored: a.storageKey !== null,
         note: a.note,
+        contentId: a.contentId,
       })),
     deliveryStatus: message.deliveryStatus,
     error: message.error,

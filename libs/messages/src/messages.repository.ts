@@ -17,6 +17,8 @@ export interface OutboundContext {
   agentId: string | null;
   agentName: string | null;
   externalId: string | null;
+  inReplyTo: string | null;
+  references: string[];
 }
 
 @Injectable()
@@ -77,7 +79,14 @@ export class MessagesRepository {
       `SELECT m.ticket_id AS "ticketId", m.text, m.html, t.number::int AS "ticketNumber", t.subject, t.thread_key AS "threadKey",
               t.channel_id AS "channelId", cu.name AS "customerName", cu.email, cu.phone, a.id AS "agentId", a.name AS "agentName",
               (SELECT i.external_id FROM customer_identities i JOIN channels ch ON ch.id = t.channel_id
-                WHERE i.customer_id = t.customer_id AND i.channel_type = ch.type ORDER BY i.created_at DESC LIMIT 1) AS "externalId"
+                WHERE i.customer_id = t.customer_id AND i.channel_type = ch.type ORDER BY i.created_at DESC LIMIT 1) AS "externalId",
+              (SELECT e.external_message_id FROM messages e
+                WHERE e.ticket_id = t.id AND e.direction = 'inbound' AND e.channel_id = t.channel_id AND e.created_at <= m.created_at
+                ORDER BY e.created_at DESC LIMIT 1) AS "inReplyTo",
+              ARRAY(SELECT COALESCE(e.external_message_id, e.provider_message_id) FROM messages e
+                     WHERE e.ticket_id = t.id AND e.id <> m.id AND e.kind = 'message' AND e.channel_id = t.channel_id
+                       AND COALESCE(e.external_message_id, e.provider_message_id) IS NOT NULL AND e.created_at <= m.created_at
+                     ORDER BY e.created_at) AS "references"
          FROM messages m JOIN tickets t ON t.id = m.ticket_id JOIN customers cu ON cu.id = t.customer_id
          LEFT JOIN agents a ON a.id = m.author_id
         WHERE m.id = $1`,

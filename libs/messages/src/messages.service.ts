@@ -120,7 +120,7 @@ export class MessagesService {
       })).identifiers[0].id as string;
       return (await this.messages.findAttachment(id, manager))!;
     });
-    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, url: `/api/attachments/${row.id}`, stored: true, note: null };
+    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, url: `/api/attachments/${row.id}`, stored: true, note: null, contentId: null };
   }
 
   async download(principal: Principal, id: string): Promise<{ attachment: AttachmentEntity; content: Buffer }> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { CHANNEL_TYPES, ChannelType } from '../channel.entity';
+import { CHANNEL_TYPES, ChannelType, ConnectionState } from '../channel.entity';
 
 export class CreateChannelDto {
   @ApiProperty({ enum: CHANNEL_TYPES }) @IsIn(CHANNEL_TYPES) type: ChannelType;
@@ -21,6 +21,8 @@ export class ChannelHealthDto {
   @ApiProperty({ nullable: true }) lastError: string | null;
   @ApiProperty({ nullable: true }) lastErrorAt: string | null;
   @ApiProperty({ nullable: true }) lastMessageAt: string | null;
+  @ApiPropertyOptional({ enum: ['connecting', 'connected', 'disconnected'], description: 'pulling channels (email): the live connection' })
+  connection?: { state: ConnectionState; since: string | null };
   @ApiProperty({ description: 'where a pulling channel is up to, by key' }) cursor: Record<string, unknown>;
 }
 

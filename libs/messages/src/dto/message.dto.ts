@@ -11,6 +11,7 @@ export class AttachmentDto {
   @ApiProperty({ description: 'authenticated download URL, or the provider\'s link when not stored' }) url: string;
   @ApiProperty({ description: 'false: media kept as a link only (see note)' }) stored: boolean;
   @ApiPropertyOptional({ nullable: true, description: 'why the media was not stored' }) note: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'email inline image: the HTML refers to it as cid:<contentId>' }) contentId: string | null;
 }
 
 export class MessageDto {

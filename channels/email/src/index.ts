@@ -1,0 +1,3 @@
+export * from './email-config';
+export * from './email.adapter';
+export * from './email.module';
