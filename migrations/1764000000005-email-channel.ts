@@ -10,6 +10,7 @@ import { IngestFunction1764000000001 } from './1764000000001-ingest-function';
  *   mailbox goes on.
  * - agents.preferences: language, calendar and digits the web app shows; ticket_reads: when each
  *   agent last read each ticket, for the inbox's unread state.
+ * - tickets_snoozed_idx: snoozed tickets wake by themselves at snoozed_until.
  */
 export class EmailChannel1764000000005 implements MigrationInterface {
   name = 'EmailChannel1764000000005';
@@ -34,6 +35,8 @@ export class EmailChannel1764000000005 implements MigrationInterface {
         UNIQUE (channel_id, sha256)
       );
       CREATE INDEX quarantined_messages_channel_idx ON quarantined_messages (channel_id, created_at DESC);
+
+      CREATE INDEX tickets_snoozed_idx ON tickets (snoozed_until) WHERE status = 'snoozed';
 
       CREATE TABLE ticket_reads (
         agent_id  uuid NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
@@ -166,6 +169,7 @@ $fn$;
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
       DROP TABLE ticket_reads;
+      DROP INDEX tickets_snoozed_idx;
       DROP TABLE quarantined_messages;
       ALTER TABLE agents DROP COLUMN preferences;
       ALTER TABLE channels DROP COLUMN connection_state, DROP COLUMN connection_changed_at;
