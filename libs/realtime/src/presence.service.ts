@@ -19,6 +19,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly lastSent = new Map<string, PresenceStatus>();
   private readonly graceTimers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private stopping = false;
 
   constructor(
     private readonly presence: PresenceRepository,
@@ -31,6 +32,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const timer of this.graceTimers) clearTimeout(timer);
     const agents = await this.presence.removeInstance(this.instanceId).catch(() => []);
@@ -45,13 +47,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   async disconnected(socket: AgentSocket): Promise<void> {
     const agentId = socket.data.principal.agentId;
     await this.presence.markDisconnected(socket.id);
+    // Sockets close during shutdown too: removeInstance above already took this instance's connections.
+    if (this.stopping) return;
     const timer = setTimeout(() => {
       this.graceTimers.delete(timer);
       void this.presence
         .removeIfDisconnected(socket.id)
         .then(() => this.publish(agentId))
         .catch((error) => this.logger.error({ err: error }, 'presence update failed'));
-    }, this.config.realtime.presenceGraceMs);
+    }, this.config.realtime.presenceGraceMs).unref();
     this.graceTimers.add(timer);
   }
 
