@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import { RealtimeIoAdapter } from './realtime-io.adapter';
 import { ENTITIES } from './entities';
 import { resolveSecretKey } from './secret-key';
+import { mountWebApp } from './web-app';
 
 export interface RunningServer {
   app: INestApplication;
@@ -78,6 +79,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig, shuttingD
   });
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
+  mountWebApp(app);
 
   // Keep the raw bytes: provider signatures are computed over them, not over re-serialised JSON.
   const keepRaw = (req: Request & { rawBody?: Buffer }, _res: Response, buf: Buffer) => {

@@ -3,14 +3,19 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseId, Principal, Roles } from '@pasokh/common';
 import { AgentsService } from './agents.service';
 import { AgentDto, CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+import { AgentPreferencesDto, UpdatePreferencesDto } from './dto/preferences.dto';
 import { CreateTeamDto, TeamDto, UpdateTeamDto } from './dto/team.dto';
+import { PreferencesService } from './preferences.service';
 import { TeamsService } from './teams.service';
 
 @ApiTags('agents')
 @ApiBearerAuth()
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly agents: AgentsService) {}
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly preferences: PreferencesService,
+  ) {}
 
   @Get()
   async list(): Promise<{ items: AgentDto[] }> {
@@ -20,6 +25,17 @@ export class AgentsController {
   @Get('me')
   me(@CurrentPrincipal() principal: Principal): Promise<AgentDto> {
     return this.agents.get(principal.agentId);
+  }
+
+  /** The calling agent's display settings (the web app's language, calendar, digits). */
+  @Get('me/preferences')
+  myPreferences(@CurrentPrincipal() principal: Principal): Promise<AgentPreferencesDto> {
+    return this.preferences.get(principal.agentId);
+  }
+
+  @Patch('me/preferences')
+  updateMyPreferences(@CurrentPrincipal() principal: Principal, @Body() body: UpdatePreferencesDto): Promise<AgentPreferencesDto> {
+    return this.preferences.update(principal.agentId, body);
   }
 
   @Get(':id')

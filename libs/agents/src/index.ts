@@ -5,3 +5,5 @@ export * from './agents.repository';
 export * from './agents.service';
 export * from './team.entity';
 export * from './presence.repository';
+export * from './dto/preferences.dto';
+export * from './preferences.service';

@@ -21,6 +21,7 @@ export function toTicketDto(row: TicketView, replyWindowMs?: number): TicketDto 
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     lastMessageAt: row.last_message_at.toISOString(),
+    lastCustomerMessageAt: iso(row.last_customer_message_at),
     firstResponseAt: iso(row.first_response_at),
     resolvedAt: iso(row.resolved_at),
     replyWindowEndsAt: replyWindowMs && row.last_customer_message_at ? new Date(row.last_customer_message_at.getTime() + replyWindowMs).toISOString() : null,
@@ -31,5 +32,8 @@ export function toTicketDto(row: TicketView, replyWindowMs?: number): TicketDto 
       resolutionDueAt: iso(row.resolution_due_at),
       state: row.sla_state,
     },
+    // Per agent: only in the calling agent's REST reads, never in pushes (they go to many agents).
+    ...(row.read_at !== undefined ? { readAt: iso(row.read_at) } : {}),
+    ...(row.preview !== undefined ? { preview: row.preview } : {}),
   };
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Page, ParseId, Principal } from '@pasokh/common';
-import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
+import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, TicketReadDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -23,6 +23,12 @@ export class TicketsController {
   @Patch('tickets/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseId) id: string, @Body() body: UpdateTicketDto): Promise<TicketDto> {
     return this.tickets.update(principal, id, body);
+  }
+
+  /** Marks the ticket read now for the calling agent (its `readAt` in this agent's lists). */
+  @Put('tickets/:id/read')
+  markRead(@CurrentPrincipal() principal: Principal, @Param('id', ParseId) id: string): Promise<TicketReadDto> {
+    return this.tickets.markRead(principal, id);
   }
 
   @Get('sla/board')

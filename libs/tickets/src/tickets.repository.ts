@@ -29,6 +29,10 @@ export interface TicketView {
   sla_state: SlaState;
   /** Set when the ticket's team is restricted: only its members and supervisors may see it. */
   restricted_team_id: string | null;
+  /** Only in an agent's REST reads (see READER_VIEW): when that agent last read the ticket. */
+  read_at?: Date | null;
+  /** Only in an agent's REST reads: the start of the latest message's text. */
+  preview?: string | null;
   first_response_due_at: Date | null;
   next_response_due_at: Date | null;
   resolution_due_at: Date | null;
@@ -49,16 +53,29 @@ export interface TicketFilter {
   viewerAgentId?: string;
 }
 
-const VIEW = `
+const COLUMNS = `
   SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel_id, ch.type AS channel_type, ch.name AS channel_name,
          t.customer_id, cu.name AS customer_name, t.assignee_id, t.team_id, t.tags, t.message_count, t.snoozed_until,
          t.created_at, t.updated_at, t.last_message_at, t.last_customer_message_at, t.first_response_at, t.resolved_at,
          t.sla_policy_id, t.sla_state, t.first_response_due_at, t.next_response_due_at, t.resolution_due_at,
-         CASE WHEN team.restricted THEN team.id END AS restricted_team_id
+         CASE WHEN team.restricted THEN team.id END AS restricted_team_id`;
+
+const FROM = `
     FROM tickets t
     JOIN channels ch ON ch.id = t.channel_id
     JOIN customers cu ON cu.id = t.customer_id
     LEFT JOIN teams team ON team.id = t.team_id`;
+
+const VIEW = `${COLUMNS}${FROM}`;
+
+/**
+ * The view as one agent reads it over REST: plus when that agent last read the ticket and a preview
+ * of its latest message (one backward step on messages_ticket_idx per row). `$READER` is the agent's parameter.
+ */
+const READER_VIEW = `${COLUMNS}, tr.read_at,
+         (SELECT left(m.text, 200) FROM messages m WHERE m.ticket_id = t.id AND m.kind = 'message'
+           ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview${FROM}
+    LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.agent_id = $READER`;
 
 const VISIBLE = `(t.team_id IS NULL OR NOT EXISTS (
     SELECT 1 FROM teams tm WHERE tm.id = t.team_id AND tm.restricted
@@ -68,19 +85,24 @@ const VISIBLE = `(t.team_id IS NULL OR NOT EXISTS (
 export class TicketsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async view(id: string, manager: EntityManager = this.dataSource.manager, viewerAgentId?: string): Promise<TicketView | null> {
+  /** `readerAgentId`: read as that agent (adds read_at and preview). */
+  async view(id: string, manager: EntityManager = this.dataSource.manager, viewerAgentId?: string, readerAgentId?: string): Promise<TicketView | null> {
     const params: unknown[] = [id];
     let sql = `${VIEW} WHERE t.id = $1`;
+    if (readerAgentId) {
+      params.push(readerAgentId);
+      sql = `${READER_VIEW.replace('$READER', `$${params.length}`)} WHERE t.id = $1`;
+    }
     if (viewerAgentId) {
       params.push(viewerAgentId);
-      sql += ` AND ${VISIBLE.replace('$VIEWER', '$2')}`;
+      sql += ` AND ${VISIBLE.replace('$VIEWER', `$${params.length}`)}`;
     }
     const rows: TicketView[] = await manager.query(sql, params);
     return rows[0] ?? null;
   }
 
   /** Newest activity first, keyset-paginated on (last_message_at, id). Every filter is index-backed. */
-  async list(filter: TicketFilter, after: [string, string] | null, limit: number): Promise<TicketView[]> {
+  async list(filter: TicketFilter, after: [string, string] | null, limit: number, readerAgentId?: string): Promise<TicketView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -104,7 +126,8 @@ export class TicketsRepository {
     }
     if (filter.viewerAgentId) where.push(VISIBLE.replace('$VIEWER', param(filter.viewerAgentId)));
     if (after) where.push(`(t.last_message_at, t.id) < (${param(after[0])}::timestamptz, ${param(after[1])}::uuid)`);
-    const sql = `${VIEW} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const select = readerAgentId ? READER_VIEW.replace('$READER', param(readerAgentId)) : VIEW;
+    const sql = `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${param(limit + 1)}`;
     return this.dataSource.query(sql, params);
   }
@@ -135,6 +158,17 @@ export class TicketsRepository {
       params,
     );
     return { counts: new Map(counts.map((c) => [c.sla_state, c.n])), rows };
+  }
+
+  /** The agent has read the ticket up to `at` (never moves back). */
+  async markRead(agentId: string, ticketId: string, at: Date): Promise<Date> {
+    const rows: Array<{ read_at: Date }> = await this.dataSource.query(
+      `INSERT INTO ticket_reads (agent_id, ticket_id, read_at) VALUES ($1, $2, $3)
+       ON CONFLICT (agent_id, ticket_id) DO UPDATE SET read_at = GREATEST(ticket_reads.read_at, EXCLUDED.read_at)
+       RETURNING read_at`,
+      [agentId, ticketId, at],
+    );
+    return rows[0].read_at;
   }
 
   findById(manager: EntityManager = this.dataSource.manager, id: string): Promise<TicketEntity | null> {

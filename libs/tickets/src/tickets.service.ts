@@ -6,7 +6,7 @@ import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { SlaClockService } from '@pasokh/sla';
 import { EntityManager } from 'typeorm';
-import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, UpdateTicketDto } from './dto/ticket.dto';
+import { ListTicketsQuery, SlaBoardDto, SlaBoardQuery, TicketDto, TicketReadDto, UpdateTicketDto } from './dto/ticket.dto';
 import { TicketEntity } from './ticket.entity';
 import { toTicketDto } from './ticket.mapper';
 import { TicketsErrorCode, TicketsException } from './tickets.exception';
@@ -46,12 +46,13 @@ export class TicketsService {
       const numberMatch = /^#?(\d+)$/.exec(toAsciiDigits(query.q.trim()));
       filter.search = { text: normalizeText(query.q), number: numberMatch ? Number(numberMatch[1]) : null };
     }
-    const rows = await this.tickets.list(filter, after, limit);
+    const rows = await this.tickets.list(filter, after, limit, principal.agentId);
     return toPage(rows, limit, (r) => [r.last_message_at.toISOString(), r.id], (r) => this.toDto(r));
   }
 
+  /** As `principal` sees it (with their readAt); `principal` null = unchecked, as pushes see it. */
   async get(principal: Principal | null, id: string, manager?: EntityManager): Promise<TicketDto> {
-    const row = await this.tickets.view(id, manager, principal ? viewerFilter(principal) : undefined);
+    const row = await this.tickets.view(id, manager, principal ? viewerFilter(principal) : undefined, principal?.agentId);
     if (!row) throw new TicketsException(TicketsErrorCode.TICKET_NOT_FOUND, `ticket ${id} not found`);
     return this.toDto(row);
   }
@@ -84,6 +85,13 @@ export class TicketsService {
     return row ? { ticket: this.toDto(row), restrictedTeamId: row.restricted_team_id } : null;
   }
 
+  /** The calling agent has read the ticket now (the inbox's unread state is per agent). */
+  async markRead(principal: Principal, id: string): Promise<TicketReadDto> {
+    await this.assertVisible(principal, id);
+    const readAt = await this.tickets.markRead(principal.agentId, id, new Date());
+    return { ticketId: id, readAt: readAt.toISOString() };
+  }
+
   /** Throws TICKET_NOT_FOUND unless the principal may see the ticket. */
   async assertVisible(principal: Principal, id: string): Promise<void> {
     await this.get(principal, id);
@@ -104,7 +112,8 @@ export class TicketsService {
         afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
       }
       if (patch.status) await this.sla.onTicketEvent(tx, id, { kind: 'status', at: new Date(), from: ticket.status, to: patch.status });
-      return this.get(null, id, manager);
+      const row = await this.tickets.view(id, manager, undefined, principal.agentId);
+      return this.toDto(row!);
     });
   }
 

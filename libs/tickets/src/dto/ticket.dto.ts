@@ -38,11 +38,21 @@ export class TicketDto {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
   @ApiProperty() lastMessageAt: string;
+  @ApiProperty({ nullable: true, description: "the customer's latest message" }) lastCustomerMessageAt: string | null;
   @ApiProperty({ nullable: true }) firstResponseAt: string | null;
   @ApiProperty({ nullable: true }) resolvedAt: string | null;
   @ApiProperty({ nullable: true, description: 'until when a free-form reply is allowed (WhatsApp 24-hour window); null: no window' })
   replyWindowEndsAt: string | null;
   @ApiProperty({ type: TicketSlaDto }) sla: TicketSlaDto;
+  @ApiPropertyOptional({ nullable: true, description: 'REST only: when the calling agent last read the ticket (null: never); unread = lastCustomerMessageAt > readAt' })
+  readAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: "REST only: the start of the latest message's text" })
+  preview?: string | null;
+}
+
+export class TicketReadDto {
+  @ApiProperty() ticketId: string;
+  @ApiProperty() readAt: string;
 }
 
 const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);

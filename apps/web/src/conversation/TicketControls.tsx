@@ -1,0 +1,113 @@
+import { type KeyboardEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import type { Priority, Ticket, TicketStatus } from '../api/types';
+import { useSession } from '../auth/session';
+import { useDirectory } from '../data/directory';
+import { useCommand } from '../keyboard/shortcuts';
+import { notify, reportError } from '../ui/toasts';
+
+const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
+const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
+
+/** Assignee, status, priority and tags: each change is a PATCH; the pushed update confirms it. */
+export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(ticket: Ticket): void }) {
+  const { t } = useTranslation('conversation');
+  const { t: tc } = useTranslation();
+  const { agent } = useSession();
+  const { agents } = useDirectory();
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const patch = async (body: Record<string, unknown>, done?: string) => {
+    setBusy(true);
+    try {
+      onChange(await api<Ticket>(`/api/tickets/${ticket.id}`, { method: 'PATCH', body }));
+      if (done) notify(done);
+    } catch (error) {
+      reportError(error, t('controls.saveFailed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resolved = ticket.status === 'resolved' || ticket.status === 'closed';
+  const toggleResolved = () => patch({ status: resolved ? 'open' : 'resolved' }, resolved ? t('controls.reopened') : t('controls.resolved', { number: ticket.number }));
+  useCommand('resolve', () => {
+    if (!busy) void toggleResolved();
+  });
+
+  const addTag = () => {
+    const value = tag.trim();
+    if (!value || ticket.tags.includes(value)) return setTag('');
+    setTag('');
+    void patch({ tags: [...ticket.tags, value] });
+  };
+  const onTagKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      addTag();
+    }
+  };
+
+  return (
+    <div className="ticket-controls">
+      <div className="field field-inline">
+        <label htmlFor="ctl-assignee">{t('controls.assignee')}</label>
+        <select id="ctl-assignee" value={ticket.assigneeId ?? ''} disabled={busy} onChange={(e) => void patch({ assigneeId: e.target.value || null })}>
+          <option value="">{t('controls.unassigned')}</option>
+          {!agents.some((a) => a.id === agent.id) && <option value={agent.id}>{agent.name}</option>}
+          {agents
+            .filter((a) => a.active || a.id === ticket.assigneeId)
+            .map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.id === agent.id ? t('controls.me', { name: a.name }) : a.name}
+              </option>
+            ))}
+        </select>
+      </div>
+      <div className="field field-inline">
+        <label htmlFor="ctl-status">{t('controls.status')}</label>
+        <select id="ctl-status" value={ticket.status} disabled={busy} onChange={(e) => void patch({ status: e.target.value })}>
+          {ticket.status === 'snoozed' && (
+            <option value="snoozed" disabled>
+              {tc('status.snoozed')}
+            </option>
+          )}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {tc(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field-inline">
+        <label htmlFor="ctl-priority">{t('controls.priority')}</label>
+        <select id="ctl-priority" value={ticket.priority} disabled={busy} onChange={(e) => void patch({ priority: e.target.value })}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {tc(`priority.${p}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" className="button" onClick={() => void toggleResolved()} disabled={busy} aria-keyshortcuts="e">
+        {resolved ? t('controls.reopen') : t('controls.resolve')} <kbd aria-hidden="true">e</kbd>
+      </button>
+      <div className="tags" aria-label={t('controls.tags')} role="group">
+        {ticket.tags.map((x) => (
+          <span key={x} className="chip">
+            <span dir="auto">{x}</span>
+            <button type="button" className="icon-button" aria-label={t('controls.removeTag', { tag: x })} onClick={() => void patch({ tags: ticket.tags.filter((y) => y !== x) })}>
+              ×
+            </button>
+          </span>
+        ))}
+        <label htmlFor="ctl-tag" className="visually-hidden">
+          {t('controls.addTag')}
+        </label>
+        <input id="ctl-tag" className="tag-input" type="text" value={tag} placeholder={t('controls.addTag')} dir="auto" onChange={(e) => setTag(e.target.value)} onKeyDown={onTagKey} />
+      </div>
+    </div>
+  );
+}
