@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ChannelCursorsRepository, ChannelLeases, ChannelsService, ResolvedChannel } from '@pasokh/channel-core';
+import { ChannelCursorsRepository, ChannelLeases, ChannelsService, LeasedLoop, ResolvedChannel } from '@pasokh/channel-core';
 import { ImapFlow } from 'imapflow';
 import { EmailConfig } from './email-config';
 import { EmailIntakeService } from './email-intake.service';
@@ -33,63 +33,28 @@ const BACKOFF_MAX_MS = 60_000;
  * moves only past mail that is stored, so a crash or a lost connection repeats mail (and the
  * Message-ID dedupe absorbs it) but never skips any.
  */
-export class MailboxSync {
-  private readonly abort = new AbortController();
-  private done: Promise<void> = Promise.resolve();
-  private backoffMs = BACKOFF_START_MS;
-  private wake: (() => void) | null = null;
+export class MailboxSync extends LeasedLoop {
+  private readonly pollIntervalMs: number;
   private dirty = true;
 
   constructor(
-    private readonly channelId: string,
-    private readonly timing: SyncTiming,
-    private readonly channels: ChannelsService,
+    channelId: string,
+    timing: SyncTiming,
+    channels: ChannelsService,
     private readonly cursors: ChannelCursorsRepository,
-    private readonly leases: ChannelLeases,
+    leases: ChannelLeases,
     private readonly intake: EmailIntakeService,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.done = this.run();
+    logger: Logger,
+  ) {
+    super(channelId, { leaseKey: `email:${channelId}`, leaseRetryMs: timing.leaseRetryMs, backoffStartMs: BACKOFF_START_MS, backoffMaxMs: BACKOFF_MAX_MS }, leases, channels, logger);
+    this.pollIntervalMs = timing.pollIntervalMs;
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    this.wake?.();
-    await this.done;
-  }
-
-  private get stopping(): boolean {
-    return this.abort.signal.aborted;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let lease;
-      try {
-        lease = await this.leases.tryAcquire(`email:${this.channelId}`);
-      } catch (error) {
-        await this.failed('could not take the mailbox lease', error);
-        continue;
-      }
-      if (!lease) {
-        await this.sleep(this.timing.leaseRetryMs);
-        continue;
-      }
-      try {
-        await this.syncWhileLeased(lease.lost);
-      } finally {
-        await lease.release();
-      }
-    }
-  }
-
-  private async syncWhileLeased(leaseLost: AbortSignal): Promise<void> {
+  protected async whileLeased(leaseLost: AbortSignal): Promise<void> {
     while (!this.stopping && !leaseLost.aborted) {
       const { channel, active } = await this.channels.resolve(this.channelId).catch(() => ({ channel: null, active: false }));
       if (!channel || !active || channel.type !== 'email') {
-        this.abort.abort();
+        this.stopFromInside();
         return;
       }
       const config = channel.config as unknown as EmailConfig;
@@ -113,18 +78,18 @@ export class MailboxSync {
           if (this.dirty) {
             this.dirty = false;
             await this.catchUp(client, channel, config);
-            this.backoffMs = BACKOFF_START_MS;
+            this.resetBackoff();
             continue;
           }
           // imapflow starts IDLE by itself once the connection is quiet; no mailbox lock is held here.
-          await this.sleep(this.timing.pollIntervalMs, true);
+          await this.sleep(this.pollIntervalMs, true);
           if (!this.dirty && !closed) this.dirty = true; // the poll: IDLE may be silently dead
         }
         if (closed && !this.stopping) throw new Error('the IMAP server closed the connection');
       } catch (error) {
         if (this.stopping) return;
         await this.channels.recordConnection(this.channelId, 'disconnected').catch(() => undefined);
-        await this.failed('mailbox sync failed', error, config);
+        await this.failed('mailbox sync failed', error, (e) => describeImapError(e, config.imap));
       } finally {
         leaseLost.removeEventListener('abort', onLeaseLost);
         await client.logout().catch(() => client.close());
@@ -188,34 +153,7 @@ export class MailboxSync {
 
   private wakeUp(): void {
     this.dirty = true;
-    this.wake?.();
-  }
-
-  private async failed(what: string, error: unknown, config?: EmailConfig): Promise<void> {
-    const detail = config ? describeImapError(error, config.imap) : error instanceof Error ? error.message : String(error);
-    const reason = `${what}: ${detail}`;
-    this.logger.warn({ channelId: this.channelId, retryInMs: this.backoffMs }, reason);
-    await this.channels.recordError(this.channelId, reason).catch(() => undefined);
-    await this.sleep(this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
-  }
-
-  /** Sleeps until the time is up, the loop stops, or (when wakeable) new mail or a closed connection. */
-  private sleep(ms: number, wakeable = false): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const signal = this.abort.signal;
-      signal.addEventListener('abort', done, { once: true });
-      if (wakeable) this.wake = done;
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        if (self.wake === done) self.wake = null;
-        resolve();
-      }
-    });
+    this.wake();
   }
 }
 

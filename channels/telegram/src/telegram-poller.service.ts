@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ChannelCursorsRepository, ChannelLeases, ChannelsRepository, ChannelsService, ResolvedChannel } from '@pasokh/channel-core';
+import { ChannelCursorsRepository, ChannelLeases, ChannelsRepository, ChannelsService, LeasedLoop, ResolvedChannel } from '@pasokh/channel-core';
 import { DomainException } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { DomainEvents } from '@pasokh/events';
@@ -88,57 +88,22 @@ export class TelegramPoller implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /** One bot's polling: take the lease, then getUpdates → store → checkpoint, until stopped. */
-class PollLoop {
-  private readonly abort = new AbortController();
-  private done: Promise<void> = Promise.resolve();
-  private backoffMs = BACKOFF_START_MS;
-
+class PollLoop extends LeasedLoop {
   constructor(
-    private readonly channelId: string,
+    channelId: string,
     private readonly timeoutSec: number,
     private readonly adapter: TelegramAdapter,
-    private readonly channels: ChannelsService,
+    channels: ChannelsService,
     private readonly cursors: ChannelCursorsRepository,
-    private readonly leases: ChannelLeases,
+    leases: ChannelLeases,
     private readonly ingest: IngestService,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.done = this.run();
+    logger: Logger,
+  ) {
+    super(channelId, { leaseKey: `telegram:${channelId}`, leaseRetryMs: LEASE_RETRY_MS, backoffStartMs: BACKOFF_START_MS, backoffMaxMs: BACKOFF_MAX_MS }, leases, channels, logger);
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.done;
-  }
-
-  private get stopping(): boolean {
-    return this.abort.signal.aborted;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let lease;
-      try {
-        lease = await this.leases.tryAcquire(`telegram:${this.channelId}`);
-      } catch (error) {
-        await this.failed('could not take the polling lease', error);
-        continue;
-      }
-      if (!lease) {
-        await this.sleep(LEASE_RETRY_MS);
-        continue;
-      }
-      try {
-        await this.pollWhileLeased();
-      } finally {
-        await lease.release().catch((error) => this.logger.warn({ err: error, channelId: this.channelId }, 'releasing the Telegram polling lease failed'));
-      }
-    }
-  }
-
-  private async pollWhileLeased(): Promise<void> {
+  // A lost lease shows itself as Telegram's 409 Conflict on the next getUpdates.
+  protected async whileLeased(): Promise<void> {
     let offset: number | undefined;
     let resumed = false;
     while (!this.stopping) {
@@ -151,17 +116,17 @@ class PollLoop {
         // round lets the lease holder notice a deactivation or a switch to webhook made elsewhere.
         const { channel, active } = await this.channels.resolve(this.channelId);
         if (!active || channel.type !== 'telegram' || channel.config.mode !== 'polling') {
-          this.abort.abort();
+          this.stopFromInside();
           return;
         }
-        const updates = await this.adapter.fetchUpdates(channel as unknown as ResolvedChannel<TelegramConfig>, offset, this.timeoutSec, this.abort.signal);
+        const updates = await this.adapter.fetchUpdates(channel as unknown as ResolvedChannel<TelegramConfig>, offset, this.timeoutSec, this.stopSignal);
         for (const update of updates) {
           if (this.stopping) return;
           await this.store(channel, update);
           offset = update.update_id + 1;
           await this.cursors.set(this.channelId, OFFSET_CURSOR, offset);
         }
-        this.backoffMs = BACKOFF_START_MS;
+        this.resetBackoff();
       } catch (error) {
         if (this.stopping) return;
         await this.failed('Telegram polling failed', error);
@@ -180,27 +145,5 @@ class PollLoop {
       this.logger.warn({ channelId: this.channelId, updateId: update.update_id }, reason);
       await this.channels.recordError(this.channelId, reason);
     }
-  }
-
-  private async failed(what: string, error: unknown): Promise<void> {
-    const reason = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-    this.logger.warn({ channelId: this.channelId, retryInMs: this.backoffMs }, reason);
-    await this.channels.recordError(this.channelId, reason).catch(() => undefined);
-    await this.sleep(this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const signal = this.abort.signal;
-      signal.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
   }
 }

@@ -10,3 +10,4 @@ export * from './channel-cursors.repository';
 export * from './channel-leases';
 export * from './webhook-request';
 export * from './media-download';
+export * from './leased-loop';
