@@ -24,6 +24,8 @@ export interface SyncTiming {
 // Fetch bodies in batches bounded by count and bytes: a 10,000-mail backlog never sits in memory.
 const BATCH_MESSAGES = 25;
 const BATCH_BYTES = 16 * 1024 * 1024;
+// Servers refuse long command lines (Dovecot: 64 kB): a backlog's sizes are asked for in slices.
+const SIZE_QUERY_UIDS = 1_000;
 const BACKOFF_START_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 
@@ -130,11 +132,13 @@ export class MailboxSync extends LeasedLoop {
       const pending = uids.filter((uid) => uid > from).sort((a, b) => a - b);
       if (!pending.length) return;
       const sizes = new Map<number, number>();
-      for await (const m of client.fetch(pending.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      for (const chunk of chunks(pending, SIZE_QUERY_UIDS)) {
+        for await (const m of client.fetch(sequenceSet(chunk), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      }
 
       for (const batch of batches(pending, sizes)) {
         if (this.stopping) return;
-        const messages = await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true });
+        const messages = await client.fetchAll(sequenceSet(batch), { uid: true, source: true }, { uid: true });
         messages.sort((a, b) => a.uid - b.uid);
         for (const message of messages) {
           if (this.stopping) return;
@@ -171,4 +175,20 @@ function* batches(uids: number[], sizes: Map<number, number>): Generator<number[
     bytes += size;
   }
   if (batch.length) yield batch;
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Sorted UIDs as an IMAP sequence set, runs folded into ranges: 1,2,3,7 → "1:3,7". */
+export function sequenceSet(uids: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < uids.length; i++) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j] + 1) j++;
+    parts.push(j > i ? `${uids[i]}:${uids[j]}` : String(uids[i]));
+    i = j;
+  }
+  return parts.join(',');
 }
