@@ -10,11 +10,14 @@ import { useNow } from './useNow';
 /** Rows a wall screen shows. */
 const WALL_ROWS = 12;
 
-/** A live countdown to `dueAt` (ms): "00:12:34", or "00:05:12 overdue" once passed. */
-export function Countdown({ dueAt, now }: { dueAt: number; now: number }) {
+/**
+ * A live countdown to `dueAt` (ms): "00:12:34", or "00:05:12 overdue" once passed. Within the last
+ * tick, `breached` (the server's word) wins over this page's clock, which lags by up to a second.
+ */
+export function Countdown({ dueAt, now, breached = false }: { dueAt: number; now: number; breached?: boolean }) {
   const { t } = useTranslation('board');
   const format = useFormat();
-  const ms = dueAt - now;
+  const ms = breached && dueAt - now < 1_000 ? Math.min(0, dueAt - now) : dueAt - now;
   const time = clockText(ms, format, (days, hms) => t('countdown.days', { days, time: hms }));
   return (
     <time className={`board-countdown${ms <= 0 ? ' board-countdown--overdue' : ''}`} dateTime={new Date(dueAt).toISOString()} title={format.dateTime(new Date(dueAt))}>
@@ -56,7 +59,7 @@ const Row = memo(function Row({ ticket, assignee, wall }: { ticket: Ticket; assi
       <td>
         <span className={`board-state board-state--${state}`}>{t(`state.${state}`)}</span>
       </td>
-      <td className="board-due">{clock ? <Countdown dueAt={clock.dueAt} now={now} /> : t('noRunningClock')}</td>
+      <td className="board-due">{clock ? <Countdown dueAt={clock.dueAt} now={now} breached={state === 'breached'} /> : t('noRunningClock')}</td>
     </tr>
   );
 });
