@@ -64,7 +64,7 @@ function Shell() {
   usePresenceUpdates();
   // The socket refused the token (expired, revoked, agent deactivated): the REST check signs out.
   useSocketEvent<{ code?: string }>('connect_error', (error) => {
-    if (error.code === 'INVALID_TOKEN' || error.code === 'MISSING_TOKEN') refreshSession().catch(() => undefined);
+    if (error.code === 'INVALID_TOKEN' || error.code === 'MISSING_TOKEN') refreshSession(true).catch(() => undefined);
   });
 
   const supervisor = agent.role === 'supervisor' || agent.role === 'admin';

@@ -58,8 +58,21 @@ onUnauthorized(() => {
   set({ status: 'signed-out', agent: null });
 });
 
-/** Re-reads the agent behind the stored token; a dead token signs out. */
-export async function refreshSession(): Promise<void> {
+let refreshed: Promise<void> | null = null;
+
+/**
+ * Re-reads the agent behind the stored token; a dead token signs out. Once per page load is enough
+ * (start-up asks from two places); `force` asks again, e.g. when the socket refused the token.
+ */
+export function refreshSession(force = false): Promise<void> {
+  if (!refreshed || force) {
+    refreshed = readSession();
+    refreshed.catch(() => (refreshed = null));
+  }
+  return refreshed;
+}
+
+async function readSession(): Promise<void> {
   if (!getToken()) return set({ status: 'signed-out', agent: null });
   try {
     const me = await api<SessionAgent>('/api/agents/me');

@@ -25,9 +25,10 @@ export function InboxPage() {
   const suffix = search ? `?${search}` : '';
 
   const myTeams = useMemo(() => {
-    const ids = directory.me?.teamIds ?? [];
+    // The signed-in agent's teams, from the directory's agent list (it carries teamIds).
+    const ids = directory.agents.find((a) => a.id === agent.id)?.teamIds ?? [];
     return directory.teams.filter((team) => ids.includes(team.id));
-  }, [directory.me, directory.teams]);
+  }, [directory.agents, directory.teams, agent.id]);
   const teamId = view === 'teams' ? (myTeams.find((team) => team.id === filters.team) ?? myTeams[0])?.id ?? null : null;
   const query = useMemo(() => (view === 'teams' && !directory.loaded ? null : toQuery(filters, teamId)), [filters, teamId, view, directory.loaded]);
   const matches = useMemo(() => (query ? matcher(query, agent.id) : null), [query, agent.id]);
