@@ -3,3 +3,4 @@ export * from './database';
 export * from './database.module';
 export * from './migrator';
 export * from './transaction.service';
+export * from './prepared';

@@ -1,2 +1,4 @@
+export * from './ingest-batcher';
 export * from './ingest.module';
+export * from './ingest.repository';
 export * from './ingest.service';

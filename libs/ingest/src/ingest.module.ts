@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MessagesModule } from '@pasokh/messages';
 import { SlaModule } from '@pasokh/sla';
+import { IngestBatcher } from './ingest-batcher';
 import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 
 @Module({
   imports: [MessagesModule, SlaModule],
-  providers: [IngestRepository, IngestService],
+  providers: [IngestRepository, IngestBatcher, IngestService],
   exports: [IngestService],
 })
 export class IngestModule {}

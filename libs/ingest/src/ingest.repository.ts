@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement, queryPrepared } from '@pasokh/database';
 import { DataSource, EntityManager } from 'typeorm';
 
 export interface IngestRow {
@@ -33,20 +34,21 @@ export interface IngestParams {
   >;
 }
 
+/** One element of a batch's answer: its row, or the error that rolled back that element alone. */
+export type IngestOutcome = (IngestRow & { error_code: null; error_message: null }) | { error_code: string; error_message: string };
+
+const INGEST_BATCH: PreparedStatement = { name: 'ingest.batch', text: 'SELECT * FROM pasokh_ingest_batch($1::jsonb)' };
+
 @Injectable()
 export class IngestRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One round trip, one implicit transaction: see migrations/1764000000001-ingest-function.ts. */
-  async ingest(p: IngestParams, manager: EntityManager = this.dataSource.manager): Promise<IngestRow> {
-    const rows: IngestRow[] = await manager.query(
-      `SELECT * FROM pasokh_ingest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, make_interval(secs => $16), $17::jsonb)`,
-      [
-        p.channelId, p.channelType, p.externalMessageId, p.senderId, p.name, p.email, p.phone, p.nameSearch, p.customerSearch,
-        p.text, p.html, p.subject, p.threadKey, p.sentAt, p.ticketSearch, p.reopenWindowSec, JSON.stringify(p.attachments),
-      ],
-    );
-    return rows[0];
+  /**
+   * Several messages in one round trip and one transaction (migrations/1764000000006-ingest-batch.ts):
+   * one outcome per message, in order. Outside a transaction the statement commits by itself.
+   */
+  ingestBatch(batch: IngestParams[], manager: EntityManager = this.dataSource.manager): Promise<IngestOutcome[]> {
+    return queryPrepared<IngestOutcome>(manager, INGEST_BATCH, [JSON.stringify(batch)]);
   }
 
   /** Replaces an inbound message's text after the customer edited it; null if it is not stored. */

@@ -3,10 +3,9 @@ import { ChannelsService, InboundMessage, ResolvedChannel } from '@pasokh/channe
 import { normalizeEmail, normalizePhone, normalizeText } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { searchText } from '@pasokh/customers';
-import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { AttachmentStorage, sanitizeMessageHtml, tooLarge } from '@pasokh/messages';
-import { SlaClockService } from '@pasokh/sla';
+import { IngestBatcher } from './ingest-batcher';
 import { IngestParams, IngestRepository, IngestRow } from './ingest.repository';
 
 export interface IngestResult {
@@ -20,7 +19,8 @@ export interface IngestResult {
  * The one way a customer's message enters Pasokh, from every channel. The sender becomes exactly one
  * customer, the message joins exactly one ticket, and it is stored at most once per (channel,
  * provider message id); a retry returns the first result. The rules run in the database, in one
- * statement (pasokh_ingest); this service normalises the input and publishes what happened.
+ * statement (pasokh_ingest, batched by IngestBatcher); this service normalises the input and
+ * publishes what happened.
  */
 @Injectable()
 export class IngestService {
@@ -29,8 +29,7 @@ export class IngestService {
     private readonly channels: ChannelsService,
     private readonly storage: AttachmentStorage,
     private readonly events: DomainEvents,
-    private readonly sla: SlaClockService,
-    private readonly tx: TransactionService,
+    private readonly batcher: IngestBatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,7 +69,7 @@ export class IngestService {
 
     let row: IngestRow;
     try {
-      row = (await this.sla.anyPolicy()) ? await this.ingestWithSla(params) : await this.ingestRepository.ingest(params);
+      row = await this.batcher.submit(params);
     } catch (error) {
       // A twin delivery won the unique index while we ran: answer with what it stored.
       const existing = (error as { code?: string }).code === '23505' ? await this.ingestRepository.findExisting(channel.id, inbound.externalMessageId) : null;
@@ -85,17 +84,6 @@ export class IngestService {
       await this.applySharedContact(inbound, row);
     }
     return { messageId: row.message_id, ticketId: row.ticket_id, customerId: row.customer_id, duplicate: row.duplicate };
-  }
-
-  /** With SLA policies, the clocks move in the message's own transaction. */
-  private ingestWithSla(params: IngestParams): Promise<IngestRow> {
-    return this.tx.run(async (tx) => {
-      const row = await this.ingestRepository.ingest(params, tx.manager);
-      if (!row.duplicate) {
-        await this.sla.onTicketEvent(tx, row.ticket_id, { kind: 'customer_message', at: new Date(), ticketCreated: row.ticket_event === 'ticket.created' });
-      }
-      return row;
-    });
   }
 
   private async applySharedContact(inbound: InboundMessage, row: IngestRow): Promise<void> {

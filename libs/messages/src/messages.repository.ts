@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement, queryPrepared } from '@pasokh/database';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AttachmentEntity } from './attachment.entity';
 import { DeliveryStatus, MessageEntity } from './message.entity';
@@ -20,6 +21,19 @@ export interface OutboundContext {
   inReplyTo: string | null;
   references: string[];
 }
+
+/** Messages as pushed to agents, with their attachments and who may see them: for every push, so planned once per connection. */
+const MESSAGES_FOR_PUSH: PreparedStatement = {
+  name: 'messages.for_push.many',
+  text: `SELECT m.id, m.ticket_id, m.channel_id, m.direction, m.kind, m.author_type, m.author_id, m.text, m.html,
+            m.delivery_status, m.error, m.edited_at, m.created_at, m.updated_at,
+            CASE WHEN team.restricted THEN team.id END AS restricted_team_id,
+            (SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type,
+                      'size', a.size, 'storageKey', a.storage_key, 'externalUrl', a.external_url, 'note', a.note, 'contentId', a.content_id) ORDER BY a.created_at), '[]')
+               FROM attachments a WHERE a.message_id = m.id) AS attachments
+       FROM messages m JOIN tickets t ON t.id = m.ticket_id LEFT JOIN teams team ON team.id = t.team_id
+      WHERE m.id = ANY($1::uuid[])`,
+};
 
 @Injectable()
 export class MessagesRepository {
@@ -99,30 +113,21 @@ export class MessagesRepository {
    * A message, its attachments and its ticket's restricted team in one plain query: pushes run for
    * every event, so this skips the query builder's cost on the hot path.
    */
-  async findForPush(messageId: string): Promise<{ message: MessageEntity; attachments: AttachmentEntity[]; restrictedTeamId: string | null } | null> {
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT m.id, m.ticket_id, m.channel_id, m.direction, m.kind, m.author_type, m.author_id, m.text, m.html,
-              m.delivery_status, m.error, m.edited_at, m.created_at, m.updated_at,
-              CASE WHEN team.restricted THEN team.id END AS restricted_team_id,
-              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type,
-                        'size', a.size, 'storageKey', a.storage_key, 'externalUrl', a.external_url, 'note', a.note) ORDER BY a.created_at), '[]')
-                 FROM attachments a WHERE a.message_id = m.id) AS attachments
-         FROM messages m JOIN tickets t ON t.id = m.ticket_id LEFT JOIN teams team ON team.id = t.team_id
-        WHERE m.id = $1`,
-      [messageId],
-    );
-    const r = rows[0];
-    if (!r) return null;
+  /** The messages among `ids` that exist, in no particular order. */
+  async findForPush(ids: string[]): Promise<Array<{ message: MessageEntity; attachments: AttachmentEntity[]; restrictedTeamId: string | null }>> {
+    const rows = await queryPrepared<Record<string, any>>(this.dataSource.manager, MESSAGES_FOR_PUSH, [ids]);
     const manager = this.dataSource.manager;
-    const message = manager.create(MessageEntity, {
-      id: r.id, ticketId: r.ticket_id, channelId: r.channel_id, direction: r.direction, kind: r.kind, authorType: r.author_type,
-      authorId: r.author_id, text: r.text, html: r.html, deliveryStatus: r.delivery_status, error: r.error,
-      editedAt: r.edited_at, createdAt: r.created_at, updatedAt: r.updated_at,
-    });
-    const attachments = (r.attachments as Array<Record<string, any>>).map((a) =>
-      manager.create(AttachmentEntity, { ...a, messageId: r.id, size: Number(a.size) } as Partial<AttachmentEntity>),
-    );
-    return { message, attachments, restrictedTeamId: r.restricted_team_id };
+    return rows.map((r) => ({
+      message: manager.create(MessageEntity, {
+        id: r.id, ticketId: r.ticket_id, channelId: r.channel_id, direction: r.direction, kind: r.kind, authorType: r.author_type,
+        authorId: r.author_id, text: r.text, html: r.html, deliveryStatus: r.delivery_status, error: r.error,
+        editedAt: r.edited_at, createdAt: r.created_at, updatedAt: r.updated_at,
+      }),
+      attachments: (r.attachments as Array<Record<string, any>>).map((a) =>
+        manager.create(AttachmentEntity, { ...a, messageId: r.id, size: Number(a.size) } as Partial<AttachmentEntity>),
+      ),
+      restrictedTeamId: r.restricted_team_id,
+    }));
   }
 
   attachmentsOf(messageIds: string[], manager: EntityManager = this.dataSource.manager): Promise<AttachmentEntity[]> {

@@ -46,10 +46,10 @@ export class MessagesService {
     return { items: page.items.map((m) => toMessageDto(m, attachments)), nextCursor: page.nextCursor };
   }
 
-  /** One message in the API shape and who may see it, for pushes; null if it no longer exists. */
-  async forPush(messageId: string): Promise<{ message: MessageDto; restrictedTeamId: string | null } | null> {
-    const found = await this.messages.findForPush(messageId);
-    return found ? { message: toMessageDto(found.message, found.attachments), restrictedTeamId: found.restrictedTeamId } : null;
+  /** Messages in the API shape and who may see each, by id, for pushes; missing ids are left out. */
+  async forPush(ids: string[]): Promise<Map<string, { message: MessageDto; restrictedTeamId: string | null }>> {
+    const found = await this.messages.findForPush(ids);
+    return new Map(found.map((f) => [f.message.id, { message: toMessageDto(f.message, f.attachments), restrictedTeamId: f.restrictedTeamId }]));
   }
 
   /** An agent's reply: stored as queued with its outbox row in one transaction; the worker sends it. */

@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AgentsRepository } from '@pasokh/agents';
 import { DomainEvent, DomainEvents } from '@pasokh/events';
-import { MessagesService } from '@pasokh/messages';
-import { TicketsService } from '@pasokh/tickets';
+import { MessageDto, MessagesService } from '@pasokh/messages';
+import { TicketDto, TicketsService } from '@pasokh/tickets';
 import { rooms } from './agent-socket';
+import { BatchLoader } from './batch-loader';
 import { NamespaceHolder } from './namespace.holder';
 
 /**
@@ -18,14 +19,19 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly waiting = new Set<string>();
   private unsubscribe: (() => void) | null = null;
+  private readonly ticketLoader: BatchLoader<{ ticket: TicketDto; restrictedTeamId: string | null }>;
+  private readonly messageLoader: BatchLoader<{ message: MessageDto; restrictedTeamId: string | null }>;
 
   constructor(
     private readonly events: DomainEvents,
     private readonly namespace: NamespaceHolder,
-    private readonly tickets: TicketsService,
-    private readonly messages: MessagesService,
+    tickets: TicketsService,
+    messages: MessagesService,
     private readonly agents: AgentsRepository,
-  ) {}
+  ) {
+    this.ticketLoader = new BatchLoader((ids) => tickets.forPush(ids));
+    this.messageLoader = new BatchLoader((ids) => messages.forPush(ids));
+  }
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((event) => this.onEvent(event));
@@ -90,17 +96,17 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     const namespace = this.namespace.get();
     if (!namespace) return;
     if (event.type === 'ticket.created' || event.type === 'ticket.updated') {
-      const found = await this.tickets.forPush(event.ticketId);
+      const found = await this.ticketLoader.load(event.ticketId);
       if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.ticket);
       return;
     }
-    const found = await this.messages.forPush((event as { messageId: string }).messageId);
+    const found = await this.messageLoader.load((event as { messageId: string }).messageId);
     if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.message);
   }
 
   /** `sla.warning` / `sla.breached`: which clock, its due instant, and the full ticket. */
   private async pushSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<void> {
-    const found = await this.tickets.forPush(event.ticketId);
+    const found = await this.ticketLoader.load(event.ticketId);
     if (found) this.namespace.get()?.to(audience(found.restrictedTeamId)).emit(event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket });
   }
 

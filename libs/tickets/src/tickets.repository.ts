@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement, queryPrepared } from '@pasokh/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { SlaState, TicketEntity, TicketPriority, TicketStatus } from './ticket.entity';
 
@@ -81,24 +82,33 @@ const VISIBLE = `(t.team_id IS NULL OR NOT EXISTS (
     SELECT 1 FROM teams tm WHERE tm.id = t.team_id AND tm.restricted
        AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = tm.id AND m.agent_id = $VIEWER)))`;
 
+/** One ticket by id, read on every push and every ticket request: planned once per connection. */
+const VIEW_BY_ID: Record<'plain' | 'reader' | 'viewer' | 'readerViewer', PreparedStatement> = {
+  plain: { name: 'tickets.view', text: `${VIEW} WHERE t.id = $1` },
+  reader: { name: 'tickets.view.reader', text: `${READER_VIEW.replace('$READER', '$2')} WHERE t.id = $1` },
+  viewer: { name: 'tickets.view.viewer', text: `${VIEW} WHERE t.id = $1 AND ${VISIBLE.replace('$VIEWER', '$2')}` },
+  readerViewer: { name: 'tickets.view.reader.viewer', text: `${READER_VIEW.replace('$READER', '$2')} WHERE t.id = $1 AND ${VISIBLE.replace('$VIEWER', '$3')}` },
+};
+
+const VIEW_MANY: PreparedStatement = { name: 'tickets.view.many', text: `${VIEW} WHERE t.id = ANY($1::uuid[])` };
+
 @Injectable()
 export class TicketsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** `readerAgentId`: read as that agent (adds read_at and preview). */
   async view(id: string, manager: EntityManager = this.dataSource.manager, viewerAgentId?: string, readerAgentId?: string): Promise<TicketView | null> {
+    const statement = readerAgentId ? (viewerAgentId ? VIEW_BY_ID.readerViewer : VIEW_BY_ID.reader) : viewerAgentId ? VIEW_BY_ID.viewer : VIEW_BY_ID.plain;
     const params: unknown[] = [id];
-    let sql = `${VIEW} WHERE t.id = $1`;
-    if (readerAgentId) {
-      params.push(readerAgentId);
-      sql = `${READER_VIEW.replace('$READER', `$${params.length}`)} WHERE t.id = $1`;
-    }
-    if (viewerAgentId) {
-      params.push(viewerAgentId);
-      sql += ` AND ${VISIBLE.replace('$VIEWER', `$${params.length}`)}`;
-    }
-    const rows: TicketView[] = await manager.query(sql, params);
+    if (readerAgentId) params.push(readerAgentId);
+    if (viewerAgentId) params.push(viewerAgentId);
+    const rows = await queryPrepared<TicketView>(manager, statement, params);
     return rows[0] ?? null;
+  }
+
+  /** The tickets among `ids` that exist, in no particular order (pushes load them a batch at a time). */
+  viewMany(ids: string[]): Promise<TicketView[]> {
+    return queryPrepared<TicketView>(this.dataSource.manager, VIEW_MANY, [ids]);
   }
 
   /** Newest activity first, keyset-paginated on (last_message_at, id). Every filter is index-backed. */

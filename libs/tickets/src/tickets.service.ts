@@ -80,9 +80,10 @@ export class TicketsService {
   }
 
   /** The ticket and who may see it (null: deleted), for pushes. */
-  async forPush(id: string): Promise<{ ticket: TicketDto; restrictedTeamId: string | null } | null> {
-    const row = await this.tickets.view(id);
-    return row ? { ticket: this.toDto(row), restrictedTeamId: row.restricted_team_id } : null;
+  /** Tickets in the API shape and who may see each, by id, for pushes; missing ids are left out. */
+  async forPush(ids: string[]): Promise<Map<string, { ticket: TicketDto; restrictedTeamId: string | null }>> {
+    const rows = await this.tickets.viewMany(ids);
+    return new Map(rows.map((row) => [row.id, { ticket: this.toDto(row), restrictedTeamId: row.restricted_team_id }]));
   }
 
   /** The calling agent has read the ticket now (the inbox's unread state is per agent). */
