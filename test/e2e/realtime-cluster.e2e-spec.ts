@@ -99,10 +99,13 @@ describe('real time across reconnects and instances', () => {
       expect(await onA.waitFor('typing', (x) => x.agentId === agent.id)).toMatchObject({ isTyping: true });
     }, 60_000);
 
-    it('replays missed events when the client comes back through the other instance', async () => {
+    it.each([
+      ['one frame per event', false],
+      ['batched broadcasts', true],
+    ])('replays missed events when the client comes back through the other instance (%s)', async (_mode, batch) => {
       const { a, b } = await startPair();
       const channel = await createApiChannel(a.http);
-      const client = await AgentClient.connect(a.url, a.adminToken, { reconnection: true });
+      const client = await AgentClient.connect(a.url, a.adminToken, { reconnection: true, batch });
       clients.push(client);
       const sent: string[] = [];
       (client.socket.io as unknown as { uri: string }).uri = b.url; // the load balancer sends it to B next time

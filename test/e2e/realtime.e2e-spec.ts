@@ -1,11 +1,15 @@
 import { AgentClient, ApiChannel, createApiChannel, eventually, inbound, startTestServer, TestServer } from '../support/test-server';
 
-describe('real-time inbox over socket.io', () => {
+// Every case runs with clients that take one frame per event and with clients that take batched broadcasts.
+describe.each([
+  ['one frame per event', false],
+  ['batched broadcasts', true],
+])('real-time inbox over socket.io (%s)', (_mode, batch) => {
   let t: TestServer;
   let channel: ApiChannel;
   const clients: AgentClient[] = [];
   const connect = async (token: string | undefined, options?: Record<string, unknown>) => {
-    const client = await AgentClient.connect(t.url, token, options);
+    const client = await AgentClient.connect(t.url, token, { batch, ...options });
     clients.push(client);
     return client;
   };
@@ -190,5 +194,61 @@ describe('real-time inbox over socket.io', () => {
     const loggedOut = new Promise((resolve) => s2.socket.once('disconnect', resolve));
     await t.http.as(other.token).post('/api/auth/logout');
     expect(await loggedOut).toBe('io server disconnect');
+  });
+});
+
+describe('batched broadcasts', () => {
+  let t: TestServer;
+  let channel: ApiChannel;
+  const clients: AgentClient[] = [];
+
+  beforeAll(async () => {
+    // A long interval makes the sharing of frames certain on a slow machine.
+    t = await startTestServer({ PUSH_BATCH_MS: '1000' });
+    channel = await createApiChannel(t.http);
+  });
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await t.close();
+  });
+
+  it('gathers a burst into a few frames for batching clients, in commit order, while other clients get one frame per event', async () => {
+    const batched = await AgentClient.connect(t.url, t.adminToken, { batch: true });
+    const single = await AgentClient.connect(t.url, t.adminToken);
+    clients.push(batched, single);
+    await batched.waitFor('ready');
+    await single.waitFor('ready');
+    const [batchedBefore, singleBefore] = [batched.frames, single.frames];
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => inbound(t.http, channel, { externalMessageId: `burst-${i}`, from: { externalId: `burst-${i}` }, text: `burst ${i}` })),
+    );
+    const ids = new Set(results.map((r) => r.body.messageId as string));
+    await eventually(async () => (batched.of('message.created').filter((m) => ids.has(m.id)).length === 10 ? true : undefined));
+    await eventually(async () => (single.of('message.created').filter((m) => ids.has(m.id)).length === 10 ? true : undefined));
+
+    // 20 events (a ticket.created and a message.created per message), the same for both clients.
+    const names = (c: AgentClient) => c.events.filter((e) => e.name === 'ticket.created' || e.name === 'message.created').map((e) => `${e.name} ${e.payload.ticketId ?? e.payload.id}`);
+    expect(names(batched)).toEqual(names(single));
+    expect(single.frames - singleBefore).toBe(20);
+    expect(batched.frames - batchedBefore).toBeLessThanOrEqual(4);
+    // Each ticket is announced before its message.
+    for (const r of results) {
+      const order = names(batched);
+      expect(order.indexOf(`ticket.created ${r.body.ticketId}`)).toBeLessThan(order.indexOf(`message.created ${r.body.ticketId}`));
+    }
+  });
+
+  it('sends the first event after a quiet spell at once', async () => {
+    const batched = await AgentClient.connect(t.url, t.adminToken, { batch: true });
+    clients.push(batched);
+    await batched.waitFor('ready');
+    await new Promise((r) => setTimeout(r, 1_100));
+
+    const started = Date.now();
+    const res = await inbound(t.http, channel, { externalMessageId: 'quiet-1', from: { externalId: 'quiet' }, text: 'alone' });
+    await batched.waitFor('ticket.created', (x) => x.id === res.body.ticketId);
+    // The interval is 1 s: a first event that waited for it would take that long.
+    expect(Date.now() - started).toBeLessThan(800);
   });
 });

@@ -143,16 +143,26 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** An agent's socket.io client on /agents, with every pushed event recorded in order. */
+/**
+ * An agent's socket.io client on /agents, with every pushed event recorded in order. With
+ * `{ batch: true }` it asks for batched broadcasts (docs/API.md): each `events` frame is unpacked
+ * into its events, so tests read both kinds of client the same way; `frames` counts the frames.
+ */
 export class AgentClient {
   readonly events: Array<{ name: string; payload: any }> = [];
+  frames = 0;
 
   private constructor(readonly socket: Socket) {
-    socket.onAny((name, payload) => this.events.push({ name, payload }));
+    socket.onAny((name, payload) => {
+      this.frames++;
+      if (name === 'events') for (const [inner, innerPayload] of payload) this.events.push({ name: inner, payload: innerPayload });
+      else this.events.push({ name, payload });
+    });
   }
 
-  static async connect(baseUrl: string, token: string | undefined, options: Record<string, unknown> = {}): Promise<AgentClient> {
-    const socket = io(`${baseUrl}/agents`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, ...options });
+  static async connect(baseUrl: string, token: string | undefined, { batch = false, ...options }: Record<string, unknown> = {}): Promise<AgentClient> {
+    const auth = { ...(token ? { token } : {}), ...(batch ? { batch: true } : {}) };
+    const socket = io(`${baseUrl}/agents`, { auth, transports: ['websocket'], reconnection: false, ...options });
     const client = new AgentClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

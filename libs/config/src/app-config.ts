@@ -32,6 +32,8 @@ export interface AppConfig {
     typingTtlMs: number;
     /** Missed events are replayed to a client that reconnects within this long. */
     recoveryWindowMs: number;
+    /** Batching clients get broadcasts gathered over at most this long, one frame per batch. */
+    pushBatchMs: number;
   };
 }
 
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       viewingTtlMs: read.int('VIEWING_TTL_SEC', 45, 1, 3600) * 1000,
       typingTtlMs: read.int('TYPING_TTL_SEC', 6, 1, 600) * 1000,
       recoveryWindowMs: read.int('RECOVERY_WINDOW_SEC', 120, 0, 3600) * 1000,
+      pushBatchMs: read.int('PUSH_BATCH_MS', 20, 0, 1000),
     },
   };
   if (problems.length) throw new ConfigError(problems);

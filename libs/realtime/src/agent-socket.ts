@@ -6,6 +6,8 @@ export interface AgentSocketData {
   principal: Principal;
   /** Tickets this socket has open: when it started, its last heartbeat, and until when it is typing. */
   views: Record<string, { since: number; seenAt: number; typingUntil: number | null }>;
+  /** The client asked for batched broadcasts (`auth.batch`): it is in the batched audience rooms. */
+  batch: boolean;
 }
 
 // Event names and payloads are the API.md contract; socket.io's typed maps add nothing here.
@@ -21,6 +23,8 @@ export const rooms = {
   token: (tokenId: string) => `token:${tokenId}`,
   team: (teamId: string) => `team:${teamId}`,
   ticket: (ticketId: string) => `ticket:${ticketId}`,
+  /** An audience room's twin for sockets that take broadcasts in batches (see Broadcaster). */
+  batched: (room: string) => `${room}#batched`,
 };
 
 /** Acknowledgement of a client event. */

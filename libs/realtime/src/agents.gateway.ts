@@ -44,6 +44,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         .then((principal) => {
           socket.data.principal = principal;
           socket.data.views ??= {};
+          socket.data.batch = (socket.handshake.auth as { batch?: unknown })?.batch === true;
           next();
         })
         .catch((error: unknown) => {
@@ -63,12 +64,11 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     try {
       const { principal } = socket.data;
       const teams = await this.agents.teamIdsByAgent([principal.agentId]);
+      const audience = [rooms.allAgents, ...(principal.role === 'agent' ? [] : [rooms.supervisors]), ...teams.map((t) => rooms.team(t.teamId))];
       await socket.join([
-        rooms.allAgents,
         rooms.agent(principal.agentId),
         rooms.token(principal.tokenId),
-        ...(principal.role === 'agent' ? [] : [rooms.supervisors]),
-        ...teams.map((t) => rooms.team(t.teamId)),
+        ...(socket.data.batch ? audience.map(rooms.batched) : audience),
       ]);
       // A client that tried to resume (it sends its previous session id) but was gone longer than the
       // recovery window has missed events: it must refetch.

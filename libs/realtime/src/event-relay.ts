@@ -5,6 +5,7 @@ import { MessageDto, MessagesService } from '@pasokh/messages';
 import { TicketDto, TicketsService } from '@pasokh/tickets';
 import { rooms } from './agent-socket';
 import { BatchLoader } from './batch-loader';
+import { Broadcaster } from './broadcaster';
 import { NamespaceHolder } from './namespace.holder';
 
 /**
@@ -25,6 +26,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly events: DomainEvents,
     private readonly namespace: NamespaceHolder,
+    private readonly broadcaster: Broadcaster,
     tickets: TicketsService,
     messages: MessagesService,
     private readonly agents: AgentsRepository,
@@ -41,6 +43,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     await Promise.all(this.queues.values());
+    this.broadcaster.flush();
   }
 
   private onEvent(event: DomainEvent): void {
@@ -93,30 +96,33 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   }
 
   private async pushTicketEvent(event: Extract<DomainEvent, { ticketId: string }>): Promise<void> {
-    const namespace = this.namespace.get();
-    if (!namespace) return;
     if (event.type === 'ticket.created' || event.type === 'ticket.updated') {
       const found = await this.ticketLoader.load(event.ticketId);
-      if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.ticket);
+      if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.ticket);
       return;
     }
     const found = await this.messageLoader.load((event as { messageId: string }).messageId);
-    if (found) namespace.to(audience(found.restrictedTeamId)).emit(event.type, found.message);
+    if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.message);
   }
 
   /** `sla.warning` / `sla.breached`: which clock, its due instant, and the full ticket. */
   private async pushSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<void> {
     const found = await this.ticketLoader.load(event.ticketId);
-    if (found) this.namespace.get()?.to(audience(found.restrictedTeamId)).emit(event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket });
+    if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket });
   }
 
-  /** Team members or restriction changed: rebuild who is in the team's room, on every instance. */
+  /** Team members or restriction changed: rebuild who is in the team's rooms, on every instance. */
   private async refreshTeamRoom(teamId: string): Promise<void> {
     const namespace = this.namespace.get();
     if (!namespace) return;
-    namespace.in(rooms.team(teamId)).socketsLeave(rooms.team(teamId));
+    const room = rooms.team(teamId);
+    namespace.in(room).socketsLeave(room);
+    namespace.in(rooms.batched(room)).socketsLeave(rooms.batched(room));
     const members = await this.agents.membersOfTeams([teamId]);
-    for (const member of members) namespace.in(rooms.agent(member.agentId)).socketsJoin(rooms.team(teamId));
+    if (!members.length) return;
+    for (const socket of await namespace.in(members.map((m) => rooms.agent(m.agentId))).fetchSockets()) {
+      socket.join(socket.data.batch ? rooms.batched(room) : room);
+    }
   }
 }
 

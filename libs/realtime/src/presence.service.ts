@@ -3,7 +3,7 @@ import { PresenceRepository, PresenceStatus } from '@pasokh/agents';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { randomUUID } from 'node:crypto';
 import { AgentSocket, rooms } from './agent-socket';
-import { NamespaceHolder } from './namespace.holder';
+import { Broadcaster } from './broadcaster';
 
 const HEARTBEAT_MS = 30_000;
 
@@ -23,7 +23,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly presence: PresenceRepository,
-    private readonly namespace: NamespaceHolder,
+    private readonly broadcaster: Broadcaster,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,10 +69,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     const [current] = await this.presence.presence([agentId]);
     if (!current || this.lastSent.get(agentId) === current.status) return;
     this.lastSent.set(agentId, current.status);
-    this.namespace
-      .get()
-      ?.to(rooms.allAgents)
-      .emit('presence.updated', { agentId, status: current.status, lastSeenAt: current.lastSeenAt?.toISOString() ?? null });
+    this.broadcaster.emit([rooms.allAgents], 'presence.updated', { agentId, status: current.status, lastSeenAt: current.lastSeenAt?.toISOString() ?? null });
   }
 
   private async beat(): Promise<void> {

@@ -5,7 +5,7 @@
  * through an API channel at a fixed (open-loop) rate, latency from "POST sent" to "socket received
  * message.created" for every (message, socket) pair. INSTANCES=2 runs two servers with the Redis
  * Streams adapter and posts to the first one only. See README.md in this directory.
- * Plain CommonJS; uses `socket.io-client`, `socket.io-parser` and `redis` from node_modules, and the
+ * Plain CommonJS; uses `socket.io-client`, `ws` and `redis` from node_modules, and the
  * shared plumbing in ../support.js (options, HTTP, databases, server processes, cleanup; it uses `pg`).
  */
 const { spawnSync } = require('node:child_process');
@@ -16,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const { io } = require('socket.io-client');
-const sioParser = require('socket.io-parser');
+const { WebSocket } = require('ws');
 const bench = require('../support');
 
 const { ROOT, SERVER_ENTRY, HOST, REQUEST_TIMEOUT_MS, HEALTH_TIMEOUT_MS, STOP_TIMEOUT_MS } = bench;
@@ -37,6 +37,7 @@ const CUSTOMERS = positiveInt('CUSTOMERS', env.CUSTOMERS, 500, 1_000_000);
 const DRAIN_SEC = positiveInt('DRAIN_SEC', env.DRAIN_SEC, 60, 600); // max wait for deliveries after the last POST answered
 const DRAIN_IDLE_SEC = positiveInt('DRAIN_IDLE_SEC', env.DRAIN_IDLE_SEC, 10, 600); // ... or this long without a new delivery
 const CLIENT_PARSER = env.CLIENT_PARSER || 'lean';
+const BATCH = (env.BATCH ?? '1') === '1'; // sockets ask for batched broadcasts (auth.batch), as the web app does
 const WAIT_QUIET_SEC = bench.nonNegativeInt('WAIT_QUIET_SEC', env.WAIT_QUIET_SEC, 0, 3600);
 if (!['lean', 'full'].includes(CLIENT_PARSER)) throw new Error(`CLIENT_PARSER must be lean or full (got "${CLIENT_PARSER}")`);
 const ADMIN_URL = env.DATABASE_URL || bench.DEFAULT_ADMIN_URL;
@@ -157,33 +158,6 @@ function indexAfterMark(str) {
 
 const MC_HEAD = '["message.created",';
 
-/**
- * A socket.io-parser whose decoder handles `message.created` EVENT packets straight from the wire
- * string (finds the marker in the message text, no JSON.parse) and drops every other EVENT packet
- * (ticket.created/updated, presence.updated, ...) unparsed; CONNECT/DISCONNECT/errors go through the
- * normal decoder. Keeps the bench process's per-event work small. One class per socket (closure on s).
- */
-function leanParserFor(s) {
-  class LeanDecoder extends sioParser.Decoder {
-    add(obj) {
-      if (typeof obj === 'string' && obj.charCodeAt(0) === 50 /* '2' = EVENT */) {
-        const now = performance.now();
-        const b = obj.indexOf('[');
-        if (b > 0 && b < 80) {
-          if (obj.startsWith(MC_HEAD, b)) {
-            const i = indexAfterMark(obj);
-            if (i < 0) delivery.foreign++;
-            else record(s, i, now);
-          }
-          return;
-        }
-      }
-      super.add(obj);
-    }
-  }
-  return { Encoder: sioParser.Encoder, Decoder: LeanDecoder };
-}
-
 /** Full decoding (socket.io's own parser + listener), with a check of the Message payload shape. */
 function fullHandlerFor(s) {
   return (message) => {
@@ -198,43 +172,133 @@ function fullHandlerFor(s) {
   };
 }
 
+// ---------------------------------------------------------------- raw protocol sockets
+
+const MC_HEAD_BUF = Buffer.from(MC_HEAD);
+const EVENT_PREFIX = Buffer.from('42/agents,');
+
+/** The message index after MARK in buf (from `from`, before `to`), or -1. */
+function indexAfterMarkIn(buf, from, to) {
+  const at = buf.indexOf(MARK_BUF, from);
+  if (at < 0 || at >= to) return -1;
+  let n = 0;
+  let digits = 0;
+  for (let j = at + MARK_BUF.length; j < buf.length; j++) {
+    const c = buf[j];
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    digits++;
+  }
+  return digits ? n : -1;
+}
+
+let MARK_BUF = Buffer.alloc(0); // set in main(), with MARK
+
+/**
+ * An agent socket speaking the Engine.IO v4 / Socket.IO v5 protocol over a plain `ws` WebSocket:
+ * open packet, namespace CONNECT with `auth`, ping → pong, EVENT frames. `message.created` entries
+ * (alone or inside an `events` batch) are found in the frame's bytes, without turning them into a
+ * string or parsing JSON. The server cannot tell it from socket.io-client with websocket transport;
+ * the bench just spends less of the shared CPU per frame than socket.io-client's layers do (the
+ * load generator competes with the server for the same two cores).
+ */
+class RawAgentSocket {
+  constructor(s, url, auth, handlers) {
+    this.s = s;
+    this.connected = false;
+    this._pid = null;
+    this.ws = new WebSocket(url, { perMessageDeflate: false });
+    this.ws.on('open', () => this.ws.send(`40/agents,${JSON.stringify(auth)}`));
+    this.ws.on('message', (data) => this.onFrame(data, handlers));
+    this.ws.on('error', (error) => (this.connected ? handlers.disconnect(`transport error: ${error.message}`) : handlers.connectError(error)));
+    this.ws.on('close', () => {
+      if (this.connected) handlers.disconnect('transport close');
+      this.connected = false;
+    });
+  }
+
+  onFrame(data, handlers) {
+    const type = data[0];
+    if (type === 50 /* '2' ping */) return this.ws.send('3');
+    if (type !== 52 /* '4' message */) return; // '0' open, '6' noop
+    if (data[1] === 50 /* '2' EVENT */ && data.indexOf(EVENT_PREFIX) === 0) {
+      const now = performance.now();
+      for (let at = data.indexOf(MC_HEAD_BUF, EVENT_PREFIX.length); at >= 0; ) {
+        const next = data.indexOf(MC_HEAD_BUF, at + MC_HEAD_BUF.length);
+        const i = indexAfterMarkIn(data, at, next < 0 ? data.length : next);
+        if (i < 0) delivery.foreign++;
+        else record(this.s, i, now);
+        at = next;
+      }
+      return;
+    }
+    const text = data.toString();
+    if (text.startsWith('40/agents,')) {
+      this._pid = JSON.parse(text.slice(10)).pid ?? null;
+      this.connected = true;
+      handlers.connect();
+    } else if (text.startsWith('44/agents,')) {
+      handlers.connectError(new Error(JSON.parse(text.slice(10)).message));
+      this.ws.close();
+    } else if (text.startsWith('41/agents')) {
+      this.connected = false;
+      handlers.disconnect('io server disconnect');
+      this.ws.close();
+    }
+  }
+
+  disconnect() {
+    this.connected = false;
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send('41/agents,');
+    this.ws.close();
+  }
+}
+
 // ---------------------------------------------------------------- sockets
 
 const sockStats = { connectErrors: 0, connectErrorSamples: [], disconnects: 0, disconnectReasons: new Map() };
 
 function connectOne(s, server, token, phase) {
   return new Promise((resolve) => {
-    // Sockets 0 and 1 always use the full parser (one on each instance with INSTANCES=2) and check the payload shape.
+    // Sockets 0 and 1 always use socket.io-client with its full parser (one on each instance with
+    // INSTANCES=2) and check the payload shape; the rest speak the protocol raw (RawAgentSocket).
     const full = CLIENT_PARSER === 'full' || s < INSTANCES;
-    const socket = io(`http://${HOST}:${server.port}/agents`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      timeout: CONNECT_TIMEOUT_MS,
-      ...(full ? {} : { parser: leanParserFor(s) }),
-    });
-    state.sockets[s] = socket;
-    if (full) socket.on('message.created', fullHandlerFor(s));
-    if (s === 0) socket.onAny((name) => eventsSeen.set(name, (eventsSeen.get(name) || 0) + 1));
     let settled = false;
-    socket.once('connect', () => {
-      settled = true;
-      if (socket._pid) state.sessionPids.push(socket._pid);
-      resolve(true);
-    });
-    socket.on('connect_error', (error) => {
-      if (settled) return;
-      settled = true;
-      sockStats.connectErrors++;
-      if (sockStats.connectErrorSamples.length < 5) sockStats.connectErrorSamples.push(`${server.name}#${s}: ${error.message}`);
-      resolve(false);
-    });
-    socket.on('disconnect', (reason) => {
-      if (phase.closing) return;
-      sockStats.disconnects++;
-      sockStats.disconnectReasons.set(reason, (sockStats.disconnectReasons.get(reason) || 0) + 1);
-    });
+    let socket = null;
+    const handlers = {
+      connect: () => {
+        settled = true;
+        if (socket._pid) state.sessionPids.push(socket._pid);
+        resolve(true);
+      },
+      connectError: (error) => {
+        if (settled) return;
+        settled = true;
+        sockStats.connectErrors++;
+        if (sockStats.connectErrorSamples.length < 5) sockStats.connectErrorSamples.push(`${server.name}#${s}: ${error.message}`);
+        resolve(false);
+      },
+      disconnect: (reason) => {
+        if (phase.closing) return;
+        sockStats.disconnects++;
+        sockStats.disconnectReasons.set(reason, (sockStats.disconnectReasons.get(reason) || 0) + 1);
+      },
+    };
+    const auth = { token, batch: BATCH };
+    if (!full) {
+      socket = new RawAgentSocket(s, `ws://${HOST}:${server.port}/socket.io/?EIO=4&transport=websocket`, auth, handlers);
+      state.sockets[s] = socket;
+      return;
+    }
+    socket = io(`http://${HOST}:${server.port}/agents`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: CONNECT_TIMEOUT_MS });
+    state.sockets[s] = socket;
+    socket.on('message.created', fullHandlerFor(s));
+    socket.on('events', (batch) => batch.forEach(([name, payload]) => name === 'message.created' && fullHandlerFor(s)(payload)));
+    const seen = (name) => eventsSeen.set(name, (eventsSeen.get(name) || 0) + 1);
+    if (s === 0) socket.onAny((name, payload) => (name === 'events' ? payload.forEach(([inner]) => seen(`${inner} (batched)`)) : seen(name)));
+    socket.once('connect', handlers.connect);
+    socket.on('connect_error', handlers.connectError);
+    socket.on('disconnect', handlers.disconnect);
   });
 }
 
@@ -616,6 +680,7 @@ async function main() {
   const stamp = bench.runStamp();
   const runId = crypto.randomBytes(4).toString('hex');
   MARK = `fanout-${runId}#`;
+  MARK_BUF = Buffer.from(MARK);
   const benchDb = `pasokh_bench_fanout_${stamp}`;
   await h.createDatabase(benchDb);
   h.checkAbort();
@@ -629,6 +694,7 @@ async function main() {
     port: 0,
     extra: {
       ...(POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {}),
+      ...(env.PUSH_BATCH_MS ? { PUSH_BATCH_MS: env.PUSH_BATCH_MS } : {}),
       ...(INSTANCES > 1 ? { REDIS_URL, REDIS_STREAM_NAME: streamName } : {}),
     },
   });
@@ -636,7 +702,7 @@ async function main() {
 
   log(
     `${SOCKETS} sockets over ${INSTANCES} instance(s), ${RATE} msg/s for ${DURATION_SEC} s (${TOTAL_MESSAGES} messages), ` +
-      `client parser ${CLIENT_PARSER}, database ${benchDb}${INSTANCES > 1 ? `, redis stream ${streamName}` : ''}, logs in ${logDir}`,
+      `client parser ${CLIENT_PARSER}, ${BATCH ? "batched broadcasts" : "one frame per event"}, database ${benchDb}${INSTANCES > 1 ? `, redis stream ${streamName}` : ''}, logs in ${logDir}`,
   );
   const agent = bench.keepAliveAgent(510); // 512 connections for the POSTs
   const names = ['A', 'B'];
@@ -785,6 +851,7 @@ async function main() {
       benchCpuPct: round(((benchCpu.user + benchCpu.system) / 1e3 / (wallSec * 1000)) * 100, 0),
       serverCpuPct: INSTANCES > 1 ? serverCpu : serverCpu[0],
       clientParser: CLIENT_PARSER,
+      batch: BATCH,
       otherCpuPct, // average CPU of other processes on the machine during load+drain (% of one core): high = skewed run
     };
     return result;

@@ -5,6 +5,9 @@ import { io, type Socket } from 'socket.io-client';
  * The one socket.io connection to `/agents` (docs/API.md "Real time"). Components subscribe to
  * events with useSocketEvent; the connection itself is opened by the app shell after login.
  *
+ * Broadcasts come batched (`auth.batch`): one `events` frame carries several events, unpacked here
+ * in order, so a busy inbox costs the browser a frame per batch, not per event.
+ *
  * Catch-up: socket.io connection-state recovery replays missed events after a short drop. When the
  * server says it could not (`resync`, or `ready { recovered: false }` after an earlier connection),
  * a local `resync` event is dispatched to every `useSocketEvent('resync', …)`: lists and threads refetch.
@@ -42,7 +45,7 @@ export function connectSocket(token: string): void {
   everConnected = false;
   setConnection('connecting');
   const s = io('/agents', {
-    auth: { token },
+    auth: { token, batch: true },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -70,6 +73,9 @@ export function connectSocket(token: string): void {
       everConnected = true;
     } else if (event === 'resync') {
       dispatch('resync', payload);
+      return;
+    } else if (event === 'events') {
+      for (const [name, inner] of payload as Array<[string, unknown]>) dispatch(name, inner);
       return;
     }
     dispatch(event, payload);
