@@ -4,9 +4,7 @@ import { AppConfig } from '@pasokh/config';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import type { Server, ServerOptions } from 'socket.io';
-
-// Enough history for a 2-minute reconnect at a busy team's event rate; older entries are trimmed.
-const STREAM_MAX_LEN = 50_000;
+import { BoundedRecoveryAdapter, RECOVERY_HISTORY_MAX } from './bounded-recovery.adapter';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -39,8 +37,11 @@ export class RealtimeIoAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       connectionStateRecovery: { maxDisconnectionDuration: this.config.realtime.recoveryWindowMs, skipMiddlewares: false },
+      // Enough history for a 2-minute reconnect at a busy team's event rate; older entries are trimmed.
+      adapter: this.redis
+        ? createAdapter(this.redis, { streamName: this.config.realtime.redisStreamName, maxLen: RECOVERY_HISTORY_MAX })
+        : BoundedRecoveryAdapter,
     });
-    if (this.redis) server.adapter(createAdapter(this.redis, { streamName: this.config.realtime.redisStreamName, maxLen: STREAM_MAX_LEN }));
     return server;
   }
 
