@@ -239,16 +239,19 @@ describe('batched broadcasts', () => {
     }
   });
 
-  it('sends the first event after a quiet spell at once', async () => {
+  it("sends the first commit after a quiet spell at once, its ticket and message in one frame", async () => {
     const batched = await AgentClient.connect(t.url, t.adminToken, { batch: true });
     clients.push(batched);
     await batched.waitFor('ready');
     await new Promise((r) => setTimeout(r, 1_100));
+    const framesBefore = batched.frames;
 
     const started = Date.now();
     const res = await inbound(t.http, channel, { externalMessageId: 'quiet-1', from: { externalId: 'quiet' }, text: 'alone' });
     await batched.waitFor('ticket.created', (x) => x.id === res.body.ticketId);
-    // The interval is 1 s: a first event that waited for it would take that long.
+    await batched.waitFor('message.created', (x) => x.id === res.body.messageId);
+    // The interval is 1 s: an event that waited for it would take that long.
     expect(Date.now() - started).toBeLessThan(800);
+    expect(batched.frames - framesBefore).toBe(1);
   });
 });

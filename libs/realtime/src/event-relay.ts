@@ -17,8 +17,10 @@ import { NamespaceHolder } from './namespace.holder';
 @Injectable()
 export class EventRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EventRelay.name);
+  /** Per ticket: the groups of pushes running or waiting, as one promise chain. */
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly waiting = new Set<string>();
+  /** Per ticket: the pushes published in the current callback, not yet a group. */
+  private readonly gathering = new Map<string, Prepare[]>();
   private unsubscribe: (() => void) | null = null;
   private readonly ticketLoader: BatchLoader<{ ticket: TicketDto; restrictedTeamId: string | null }>;
   private readonly messageLoader: BatchLoader<{ message: MessageDto; restrictedTeamId: string | null }>;
@@ -42,6 +44,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   /** Waits for queued pushes, so a graceful shutdown sends what was committed. */
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
+    await new Promise((resolve) => process.nextTick(resolve)); // the last callback's pushes become a group
     await Promise.all(this.queues.values());
     this.broadcaster.flush();
   }
@@ -52,7 +55,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
       case 'ticket.updated':
       case 'message.created':
       case 'message.updated':
-        this.enqueue(event.ticketId, () => this.pushTicketEvent(event), event.type === 'ticket.updated' ? `ticket.updated:${event.ticketId}` : undefined);
+        this.enqueue(event.ticketId, () => this.prepareTicketEvent(event));
         return;
       case 'agent.access_changed':
         // The client reconnects; the handshake then applies the new role, teams or refusal.
@@ -66,7 +69,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
         return;
       case 'sla.warning':
       case 'sla.breached':
-        this.enqueue(event.ticketId, () => this.pushSlaAlert(event));
+        this.enqueue(event.ticketId, () => this.prepareSlaAlert(event));
         return;
       case 'outbox.enqueued':
       case 'sla.scheduled':
@@ -75,40 +78,53 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private enqueue(ticketId: string, push: () => Promise<void>, coalesceKey?: string): void {
-    // A ticket.updated already waiting will load the ticket's latest state: a second one adds nothing.
-    if (coalesceKey) {
-      if (this.waiting.has(coalesceKey)) return;
-      this.waiting.add(coalesceKey);
-    }
-    const run = async () => {
-      if (coalesceKey) this.waiting.delete(coalesceKey);
-      await push();
-    };
-    const previous = this.queues.get(ticketId) ?? Promise.resolve();
-    const next = previous
-      .then(run)
-      .catch((error) => this.logger.error({ err: error, ticketId }, 'push failed'))
-      .finally(() => {
-        if (this.queues.get(ticketId) === next) this.queues.delete(ticketId);
-      });
-    this.queues.set(ticketId, next);
-  }
-
-  private async pushTicketEvent(event: Extract<DomainEvent, { ticketId: string }>): Promise<void> {
-    if (event.type === 'ticket.created' || event.type === 'ticket.updated') {
-      const found = await this.ticketLoader.load(event.ticketId);
-      if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.ticket);
+  /**
+   * Events of one ticket published together (one commit's ticket.updated and message.created) form
+   * a group: its payloads load in parallel and are emitted together, in publication order, so they
+   * share a frame. Groups of one ticket run one after another, each loading after the previous one
+   * was emitted, so a client never sees a ticket's state go backwards.
+   */
+  private enqueue(ticketId: string, prepare: Prepare): void {
+    const gathering = this.gathering.get(ticketId);
+    if (gathering) {
+      gathering.push(prepare);
       return;
     }
+    const group = [prepare];
+    this.gathering.set(ticketId, group);
+    process.nextTick(() => {
+      this.gathering.delete(ticketId);
+      const previous = this.queues.get(ticketId) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.runGroup(ticketId, group))
+        .finally(() => {
+          if (this.queues.get(ticketId) === next) this.queues.delete(ticketId);
+        });
+      this.queues.set(ticketId, next);
+    });
+  }
+
+  private async runGroup(ticketId: string, group: Prepare[]): Promise<void> {
+    const prepared = await Promise.allSettled(group.map((prepare) => prepare()));
+    for (const result of prepared) {
+      if (result.status === 'rejected') this.logger.error({ err: result.reason, ticketId }, 'push failed');
+      else result.value?.();
+    }
+  }
+
+  private async prepareTicketEvent(event: Extract<DomainEvent, { ticketId: string }>): Promise<Emit | null> {
+    if (event.type === 'ticket.created' || event.type === 'ticket.updated') {
+      const found = await this.ticketLoader.load(event.ticketId);
+      return found && (() => this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.ticket));
+    }
     const found = await this.messageLoader.load((event as { messageId: string }).messageId);
-    if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.message);
+    return found && (() => this.broadcaster.emit(audience(found.restrictedTeamId), event.type, found.message));
   }
 
   /** `sla.warning` / `sla.breached`: which clock, its due instant, and the full ticket. */
-  private async pushSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<void> {
+  private async prepareSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<Emit | null> {
     const found = await this.ticketLoader.load(event.ticketId);
-    if (found) this.broadcaster.emit(audience(found.restrictedTeamId), event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket });
+    return found && (() => this.broadcaster.emit(audience(found.restrictedTeamId), event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket }));
   }
 
   /** Team members or restriction changed: rebuild who is in the team's rooms, on every instance. */
@@ -125,6 +141,10 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
     }
   }
 }
+
+/** Loads a push's payload; resolves with the emit, or null when the ticket or message is gone. */
+type Prepare = () => Promise<Emit | null>;
+type Emit = () => void;
 
 /** A restricted team's ticket goes to that team and the supervisors; every other ticket to all agents. */
 function audience(restrictedTeamId: string | null): string[] {
