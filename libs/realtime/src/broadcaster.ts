@@ -21,6 +21,7 @@ export class Broadcaster {
   private pending = new Map<string, { audience: string[]; events: EventBatch }>();
   private lastFlushAt = 0;
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
 
   constructor(
@@ -44,6 +45,8 @@ export class Broadcaster {
 
   /** Sends what is waiting now (shutdown). */
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.scheduled = false;
     this.lastFlushAt = Date.now();
     const batches = this.pending;
@@ -59,6 +62,6 @@ export class Broadcaster {
     const wait = this.lastFlushAt + this.intervalMs - Date.now();
     // Even at once, after the current callback: the events of one commit (ticket, then message) share a frame.
     if (wait <= 0) process.nextTick(() => this.flush());
-    else setTimeout(() => this.flush(), wait);
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 }
