@@ -37,4 +37,21 @@ describe('Snoozed tickets wake by themselves', () => {
       agent.close();
     }
   }, 40_000);
+
+  it('refuses to clear the time of a ticket that stays snoozed (it would never wake)', async () => {
+    const channel = await createApiChannel(t.http);
+    const { ticketId } = (await inbound(t.http, channel, { externalMessageId: 'snooze-2', from: { externalId: 'c-snooze-2' }, text: 'later' })).body;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await t.http.patch(`/api/tickets/${ticketId}`, { status: 'snoozed', snoozedUntil: until })).status).toBe(200);
+
+    const cleared = await t.http.patch(`/api/tickets/${ticketId}`, { snoozedUntil: null });
+    expect(cleared.status).toBe(400);
+    expect(cleared.body.code).toBe('SNOOZE_NEEDS_TIME');
+    const ticket = (await t.http.get(`/api/tickets/${ticketId}`)).body;
+    expect(ticket).toMatchObject({ status: 'snoozed', snoozedUntil: until });
+
+    // Ending the snooze is a status change, and it clears the time.
+    const reopened = await t.http.patch(`/api/tickets/${ticketId}`, { status: 'open', snoozedUntil: null });
+    expect(reopened.body).toMatchObject({ status: 'open', snoozedUntil: null });
+  });
 });

@@ -138,6 +138,10 @@ export class TicketsService {
       if (input.status !== 'snoozed') patch.snoozedUntil = null;
     }
     if (input.snoozedUntil !== undefined) {
+      // A snoozed ticket without a time would never wake: clearing the time means reopening it.
+      if (input.snoozedUntil === null && (input.status ?? ticket.status) === 'snoozed') {
+        throw new TicketsException(TicketsErrorCode.SNOOZE_NEEDS_TIME, 'a snoozed ticket needs snoozedUntil; set status to open to end the snooze');
+      }
       patch.snoozedUntil = input.snoozedUntil ? new Date(input.snoozedUntil) : null;
       if (patch.snoozedUntil && (input.status ?? ticket.status) !== 'snoozed') patch.status = 'snoozed';
     }
