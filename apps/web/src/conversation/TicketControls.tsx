@@ -6,16 +6,17 @@ import { useSession } from '../auth/session';
 import { useDirectory } from '../data/directory';
 import { useCommand } from '../keyboard/shortcuts';
 import { notify, reportError } from '../ui/toasts';
+import { SnoozeControl } from './SnoozeControl';
 
 const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
 
-/** Assignee, status, priority and tags: each change is a PATCH; the pushed update confirms it. */
+/** Assignee, team, status, priority, snooze and tags: each change is a PATCH; the pushed update confirms it. */
 export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(ticket: Ticket): void }) {
   const { t } = useTranslation('conversation');
   const { t: tc } = useTranslation();
   const { agent } = useSession();
-  const { agents } = useDirectory();
+  const { agents, teams } = useDirectory();
   const [tag, setTag] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -67,6 +68,17 @@ export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(
         </select>
       </div>
       <div className="field field-inline">
+        <label htmlFor="ctl-team">{t('controls.team')}</label>
+        <select id="ctl-team" value={ticket.teamId ?? ''} disabled={busy} onChange={(e) => void patch({ teamId: e.target.value || null })}>
+          <option value="">{t('controls.noTeam')}</option>
+          {teams.map((team) => (
+            <option key={team.id} value={team.id}>
+              {team.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field-inline">
         <label htmlFor="ctl-status">{t('controls.status')}</label>
         <select id="ctl-status" value={ticket.status} disabled={busy} onChange={(e) => void patch({ status: e.target.value })}>
           {ticket.status === 'snoozed' && (
@@ -94,6 +106,7 @@ export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(
       <button type="button" className="button" onClick={() => void toggleResolved()} disabled={busy} aria-keyshortcuts="e">
         {resolved ? t('controls.reopen') : t('controls.resolve')} <kbd aria-hidden="true">e</kbd>
       </button>
+      <SnoozeControl ticket={ticket} busy={busy} onPatch={patch} />
       <div className="tags" aria-label={t('controls.tags')} role="group">
         {ticket.tags.map((x) => (
           <span key={x} className="chip">

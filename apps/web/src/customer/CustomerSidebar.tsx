@@ -7,15 +7,16 @@ import { useFormat } from '../format';
 import { useSocketEvent } from '../realtime/socket';
 import { ChannelIcon } from '../ui/ChannelIcon';
 import { describeError, notify, reportError } from '../ui/toasts';
+import { CustomerMerge } from './CustomerMerge';
 
-/** The customer: profile, identities on every channel, past tickets on every channel, and an editor. */
+/** The customer: profile, identities on every channel, past tickets on every channel, an editor, and merging. */
 export function CustomerSidebar({ customerId, currentTicketId }: { customerId: string; currentTicketId: string }) {
   const { t } = useTranslation('customer');
   const { t: tc } = useTranslation();
   const format = useFormat();
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [tickets, setTickets] = useState<Ticket[]>([]);
-  const [editing, setEditing] = useState(false);
+  const [mode, setMode] = useState<'view' | 'edit' | 'merge'>('view');
 
   const load = useCallback(async () => {
     try {
@@ -32,7 +33,7 @@ export function CustomerSidebar({ customerId, currentTicketId }: { customerId: s
 
   useEffect(() => {
     setCustomer(null);
-    setEditing(false);
+    setMode('view');
     void load();
   }, [load]);
   useSocketEvent<Ticket>('ticket.created', (ticket) => {
@@ -52,13 +53,13 @@ export function CustomerSidebar({ customerId, currentTicketId }: { customerId: s
       <h2 id="customer-title" dir="auto">
         {customer.name || t('unnamed')}
       </h2>
-      {editing ? (
+      {mode === 'edit' ? (
         <CustomerEditor
           customer={customer}
-          onCancel={() => setEditing(false)}
+          onCancel={() => setMode('view')}
           onSaved={(c) => {
             setCustomer(c);
-            setEditing(false);
+            setMode('view');
             notify(t('saved'));
           }}
         />
@@ -80,9 +81,26 @@ export function CustomerSidebar({ customerId, currentTicketId }: { customerId: s
               </div>
             ))}
           </dl>
-          <button type="button" className="button" onClick={() => setEditing(true)}>
-            {t('edit')}
-          </button>
+          {mode === 'merge' ? (
+            <CustomerMerge
+              customer={customer}
+              onCancel={() => setMode('view')}
+              onMerged={() => {
+                setMode('view');
+                // Read again rather than trust the answer alone: the history gains the other's tickets too.
+                void load();
+              }}
+            />
+          ) : (
+            <div className="customer-actions">
+              <button type="button" className="button" onClick={() => setMode('edit')}>
+                {t('edit')}
+              </button>
+              <button type="button" className="button" onClick={() => setMode('merge')}>
+                {t('merge.open')}
+              </button>
+            </div>
+          )}
         </>
       )}
       <h3>{t('identities')}</h3>
