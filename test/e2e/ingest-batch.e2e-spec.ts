@@ -44,6 +44,17 @@ describe('ingest batches', () => {
     expect(order.map((r: { external_message_id: string }) => r.external_message_id)).toEqual(['together-1', 'together-5', 'together-9']);
   });
 
+  it('splits messages that wait together into statements of at most 4 MB of text', async () => {
+    const statements = jest.spyOn(repository, 'ingestBatch');
+    const long = (id: string): InboundMessage => ({ ...message(id, `long-sender-${id}`), text: `${id} `.padEnd(1_500_000, 'x') });
+
+    const results = await Promise.all(['long-1', 'long-2', 'long-3'].map((id) => ingest.ingest(resolved, long(id))));
+
+    expect(statements.mock.calls.map(([batch]) => batch.length)).toEqual([2, 1]);
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(await count(`SELECT count(*) FROM messages WHERE external_message_id LIKE 'long-%' AND length(text) = 1500000`)).toBe(3);
+  });
+
   it('answers a twin inside the same batch as a duplicate of the first', async () => {
     const [first, twin] = await Promise.all([ingest.ingest(resolved, message('twin-1', 'twin-sender')), ingest.ingest(resolved, message('twin-1', 'twin-sender'))]);
 

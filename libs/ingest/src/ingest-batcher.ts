@@ -6,6 +6,8 @@ import { IngestOutcome, IngestParams, IngestRepository, IngestRow } from './inge
 
 /** Messages per statement: enough to amortise a round trip and a commit, small enough to hold few locks. */
 const MAX_BATCH = 32;
+/** Text per statement (the statement's parameter holds every message's text and HTML). */
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 /** An element that lost a deadlock or a serialization race is tried again this many times. */
 const MAX_ATTEMPTS = 3;
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -73,7 +75,7 @@ export class IngestBatcher {
     while (this.inFlight < this.maxInFlight && this.queue.length) {
       // Messages of one sender stay in arrival order; sorting by sender makes concurrent batches
       // take the senders' locks in one order, so they rarely deadlock.
-      const batch = this.queue.splice(0, MAX_BATCH).sort((a, b) => compare(senderKey(a.params), senderKey(b.params)));
+      const batch = this.queue.splice(0, batchLength(this.queue)).sort((a, b) => compare(senderKey(a.params), senderKey(b.params)));
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
@@ -113,6 +115,16 @@ export class IngestBatcher {
       return outcomes;
     });
   }
+}
+
+/** How many of the queue's first messages fit in one statement (at least one). */
+function batchLength(queue: Pending[]): number {
+  let chars = 0;
+  for (let i = 0; i < queue.length && i < MAX_BATCH; i++) {
+    chars += queue[i].params.text.length + (queue[i].params.html?.length ?? 0);
+    if (chars > MAX_BATCH_CHARS) return Math.max(1, i);
+  }
+  return Math.min(queue.length, MAX_BATCH);
 }
 
 function senderKey(params: IngestParams): string {
