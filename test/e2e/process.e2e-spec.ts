@@ -262,6 +262,45 @@ describe('the server process', () => {
     expect(people).toEqual({ customers: 30, identities: 30, tickets: 30 });
   }, 180_000);
 
+  it('logs one JSON line per request, with its id, and never a password, token or secret', async () => {
+    const SIGNING_SECRET = 'signing-secret-5d1e9a';
+    const db = await freshDatabase();
+    const proc = await startServerProcess({ ...BASE_ENV, ...db.env, LOG_LEVEL: 'info' });
+    const anonymous = new HttpClient(proc.url);
+    const login = await anonymous.post('/api/auth/login', ADMIN);
+    expect(login.status).toBe(200);
+    const http = anonymous.as(login.body.accessToken);
+    const created = await http.post('/api/channels', { type: 'api', name: 'logged', config: { callbackUrl: 'http://127.0.0.1:9/callback', secret: SIGNING_SECRET } });
+    expect(created.status).toBe(201);
+    const channel: ApiChannel = { id: created.body.id, inboundToken: created.body.inboundToken };
+
+    const traced = await http.request('GET', '/api/tickets', undefined, { 'x-request-id': 'trace-42.a' });
+    expect(traced.headers.get('x-request-id')).toBe('trace-42.a');
+    const stored = await inbound(http, channel, { externalMessageId: 'log-1', from: { externalId: 'c-1' }, text: 'hello' });
+    expect(stored.status).toBe(202);
+    const generatedId = stored.headers.get('x-request-id');
+    expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
+    const refused = await inbound(http, { ...channel, inboundToken: 'wrong-token-value' }, { externalMessageId: 'log-2', from: { externalId: 'c-1' }, text: 'x' });
+    expect(refused.status).toBe(401);
+    const insane = await http.request('GET', '/api/tickets', undefined, { 'x-request-id': 'a b;forged' });
+    expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await expect(proc.stop('SIGTERM')).resolves.toBe(0);
+
+    const out = proc.stdout();
+    const lines = out.split('\n').filter((line) => line.trim());
+    const records = lines.map((line) => JSON.parse(line)); // every line is JSON
+    const completed = (id: string) => records.find((r) => r.msg === 'request completed' && r.req?.id === id);
+    expect(completed('trace-42.a')).toMatchObject({ level: 30, req: { method: 'GET', url: '/api/tickets' }, res: { statusCode: 200 } });
+    expect(completed('trace-42.a').responseTime).toEqual(expect.any(Number));
+    expect(completed(generatedId!)).toMatchObject({ level: 30, req: { method: 'POST', url: `/api/channels/${channel.id}/inbound` }, res: { statusCode: 202 } });
+    expect(completed(refused.headers.get('x-request-id')!)).toMatchObject({ level: 40, res: { statusCode: 401 } });
+    expect(records.some((r) => /created the first admin/.test(r.msg) && r.context)).toBe(true);
+    expect(records.some((r) => r.req?.url === '/api/health')).toBe(false);
+    for (const secret of [ADMIN.password, login.body.accessToken, channel.inboundToken, SIGNING_SECRET, 'wrong-token-value']) {
+      expect(out).not.toContain(secret);
+    }
+  });
+
   it('serves its OpenAPI document and the Swagger UI', async () => {
     const db = await freshDatabase();
     const proc = await start(db);

@@ -6,12 +6,15 @@ import { CommonErrorCode, CommonException, GlobalExceptionFilter, toErrorBody } 
 import { AppConfig } from '@pasokh/config';
 import { Database } from '@pasokh/database';
 import express, { NextFunction, Request, Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
+import type { Logger as PinoLogger } from 'pino';
 import { MIGRATIONS } from '../../../migrations';
 import { AppModule } from './app.module';
 import { RealtimeIoAdapter } from './realtime-io.adapter';
 import { ENTITIES } from './entities';
+import { createRootLogger } from './logging/root-logger';
+import { NestPinoLogger } from './logging/nest-pino.logger';
+import { requestLog } from './logging/request-log.middleware';
 import { resolveSecretKey } from './secret-key';
 import { mountWebApp } from './web-app';
 
@@ -40,8 +43,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let realtime: RealtimeIoAdapter | undefined;
   let shuttingDown = false;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), { bodyParser: false, bufferLogs: true, abortOnError: false });
-    configureHttp(app, config, () => shuttingDown);
+    const logger = createRootLogger(config.logLevel);
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+      bodyParser: false,
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    });
+    configureHttp(app, config, logger, () => shuttingDown);
     realtime = await RealtimeIoAdapter.create(app, config);
     app.useWebSocketAdapter(realtime);
     await app.listen(config.port, '0.0.0.0');
@@ -71,8 +79,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   return { app, database, url: `http://127.0.0.1:${port}`, close };
 }
 
-function configureHttp(app: NestExpressApplication, config: AppConfig, shuttingDown: () => boolean): void {
-  app.useLogger(app.get(Logger));
+function configureHttp(app: NestExpressApplication, config: AppConfig, logger: PinoLogger, shuttingDown: () => boolean): void {
+  app.use(requestLog(logger));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (shuttingDown()) res.setHeader('Connection', 'close');
     next();

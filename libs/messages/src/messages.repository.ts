@@ -22,16 +22,22 @@ export interface OutboundContext {
   references: string[];
 }
 
-/** Messages as pushed to agents, with their attachments and who may see them: for every push, so planned once per connection. */
+/**
+ * Messages as pushed to agents, with their attachments and who may see them: for every push, so planned
+ * once per connection. The ticket's team is a per-row subquery, not a join: with a join the planner
+ * hashed a sequential scan of the whole tickets table (each message's counter update leaves it full of
+ * dead rows), 1.9 ms per call under ingest load.
+ */
 const MESSAGES_FOR_PUSH: PreparedStatement = {
   name: 'messages.for_push.many',
   text: `SELECT m.id, m.ticket_id, m.channel_id, m.direction, m.kind, m.author_type, m.author_id, m.text, m.html,
             m.delivery_status, m.error, m.edited_at, m.created_at, m.updated_at,
-            CASE WHEN team.restricted THEN team.id END AS restricted_team_id,
+            (SELECT team.id FROM tickets t JOIN teams team ON team.id = t.team_id
+              WHERE t.id = m.ticket_id AND team.restricted) AS restricted_team_id,
             (SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type,
                       'size', a.size, 'storageKey', a.storage_key, 'externalUrl', a.external_url, 'note', a.note, 'contentId', a.content_id) ORDER BY a.created_at), '[]')
                FROM attachments a WHERE a.message_id = m.id) AS attachments
-       FROM messages m JOIN tickets t ON t.id = m.ticket_id LEFT JOIN teams team ON team.id = t.team_id
+       FROM messages m
       WHERE m.id = ANY($1::uuid[])`,
 };
 

@@ -22,6 +22,7 @@ const ADMIN_URL = args['database-url'] ?? process.env.DATABASE_URL ?? bench.DEFA
 const RAW_MODE = process.env.RAW_MODE || 'autocommit'; // autocommit | txn (BEGIN; INSERT; COMMIT)
 if (!['autocommit', 'txn'].includes(RAW_MODE)) throw new Error(`RAW_MODE must be autocommit or txn (got "${RAW_MODE}")`);
 const POOL_SIZE = process.env.DATABASE_POOL_SIZE;
+const SERVER_NODE_ARGS = (process.env.SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean); // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 
 // Databases, the server process, the temp dir, and cleanup on SIGINT/SIGTERM/failure (../support.js).
 const h = bench.createHarness({ adminUrl: ADMIN_URL });
@@ -178,7 +179,7 @@ async function main() {
   const env = h.serverEnv({ databaseName: benchDb, port, extra: POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {} });
   log(`concurrency ${CONCURRENCY}, ${DURATION_SEC} s per phase, databases ${benchDb} / ${rawDb}, server port ${port}`);
   const bootStart = performance.now();
-  const child = h.startServer(env);
+  const child = h.startServer(env, { nodeArgs: SERVER_NODE_ARGS });
   const agent = bench.keepAliveAgent(CONCURRENCY);
 
   let ingest;
