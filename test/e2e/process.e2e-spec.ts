@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -299,6 +300,27 @@ describe('the server process', () => {
     for (const secret of [ADMIN.password, login.body.accessToken, channel.inboundToken, SIGNING_SECRET, 'wrong-token-value']) {
       expect(out).not.toContain(secret);
     }
+  });
+
+  it('keeps an idle keep-alive connection open past Node\'s 5 s default (proxies hold theirs for 60 s)', async () => {
+    const db = await freshDatabase();
+    const proc = await start(db);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean; port: number }>((resolve, reject) => {
+        const req = httpGet(`${proc.url}/api/health`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, port: req.socket!.localPort! }));
+        });
+        req.on('error', reject);
+      });
+    const first = await get();
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    const second = await get();
+    agent.destroy();
+    expect(first).toMatchObject({ status: 200, reused: false });
+    expect(second).toEqual({ status: 200, reused: true, port: first.port });
+    await expect(proc.stop('SIGTERM')).resolves.toBe(0);
   });
 
   it('serves its OpenAPI document and the Swagger UI', async () => {

@@ -6,6 +6,7 @@ import { CommonErrorCode, CommonException, GlobalExceptionFilter, toErrorBody } 
 import { AppConfig } from '@pasokh/config';
 import { Database } from '@pasokh/database';
 import express, { NextFunction, Request, Response } from 'express';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
 import { MIGRATIONS } from '../../../migrations';
@@ -52,6 +53,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     configureHttp(app, config, logger, () => shuttingDown);
     realtime = await RealtimeIoAdapter.create(app, config);
     app.useWebSocketAdapter(realtime);
+    keepIdleConnections(app.getHttpServer());
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -66,7 +68,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       // server.close() alone waits for keep-alive clients that keep sending: answer them with
       // Connection: close and drop connections as soon as they go idle.
       shuttingDown = true;
-      const httpServer = app!.getHttpServer() as import('node:http').Server;
+      const httpServer = app!.getHttpServer() as HttpServer;
       const reaper = setInterval(() => httpServer.closeIdleConnections(), 100);
       try {
         await app!.close();
@@ -77,6 +79,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       }
     })());
   return { app, database, url: `http://127.0.0.1:${port}`, close };
+}
+
+/**
+ * Node closes a keep-alive connection after 5 idle seconds; a request sent on it just then fails
+ * (ECONNRESET at a client, a 502 at a proxy). Proxies keep idle upstream connections longer (60 s on
+ * AWS ALB and GCP, 75 s in nginx's default), so the server must outlast them, not the other way round.
+ */
+function keepIdleConnections(server: HttpServer): void {
+  server.keepAliveTimeout = 76_000;
+  server.headersTimeout = 77_000; // must exceed keepAliveTimeout, or a slow first header on a reused connection is cut
 }
 
 function configureHttp(app: NestExpressApplication, config: AppConfig, logger: PinoLogger, shuttingDown: () => boolean): void {
