@@ -84,7 +84,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 /**
  * Node closes a keep-alive connection after 5 idle seconds; a request sent on it just then fails
  * (ECONNRESET at a client, a 502 at a proxy). Proxies keep idle upstream connections longer (60 s on
- * AWS ALB and GCP, 75 s in nginx's default), so the server must outlast them, not the other way round.
+ * AWS ALB and for nginx upstreams), so the server must outlast them, not the other way round.
  */
 function keepIdleConnections(server: HttpServer): void {
   server.keepAliveTimeout = 76_000;
