@@ -373,8 +373,13 @@ describe('Meta channels: Messenger, Instagram Direct, WhatsApp Cloud API', () =>
       expect(first.text).toBe('This is the box it came in');
       expect(first.attachments).toEqual([expect.objectContaining({ contentType: 'image/jpeg', size: jpeg.length, stored: true })]);
       expect((await download(first.attachments[0].url)).equals(jpeg)).toBe(true);
-      const mediaFetch = graph.calls.find((c) => c.path === `/${image.entry[0].changes[0].value.messages[0].image.id}`);
+      const mediaId = image.entry[0].changes[0].value.messages[0].image.id;
+      const mediaFetch = graph.calls.find((c) => c.path === `/${mediaId}`);
       expect(mediaFetch?.token).toBe(channel.token);
+      // Meta redelivers a webhook it saw fail: the retry is absorbed without asking for the media again.
+      expect((await send(channel, image)).status).toBe(200);
+      expect(graph.calls.filter((c) => c.path === `/${mediaId}`)).toHaveLength(1);
+      expect(await messagesOf((await onlyTicket(channel)).id)).toHaveLength(2);
 
       expect(second.text).toBe('Order video and manual');
       expect(second.attachments).toEqual([

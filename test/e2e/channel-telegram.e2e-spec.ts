@@ -229,6 +229,11 @@ describe('Telegram channel: webhook mode and replies', () => {
     expect(Buffer.from(await download.arrayBuffer())).toEqual(large);
     expect(fake.callsOf('getFile').map((c) => c.params.file_id)).toContain(photo.message.photo[2].file_id);
     expect(fake.callsOf('getFile').map((c) => c.params.file_id)).not.toContain(photo.message.photo[0].file_id);
+
+    // Telegram sends an update again when our answer was slow: the retry stores nothing and downloads nothing.
+    expect((await post(photo)).status).toBe(200);
+    expect(fake.callsOf('getFile').filter((c) => c.params.file_id === photo.message.photo[2].file_id)).toHaveLength(1);
+    expect((await messagesOf(ticketId)).filter((m) => m.kind === 'message')).toHaveLength(2);
   });
 
   it('keeps oversize or unreachable media as a link with the reason, never with the token', async () => {

@@ -220,6 +220,9 @@ describe('Twilio SMS/MMS channel', () => {
       const download = await fetch(t.url + message.attachments[0].url, { headers: { authorization: `Bearer ${t.adminToken}` } });
       expect(download.status).toBe(200);
       expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+      // Twilio retries a webhook it thinks failed: the retry is absorbed and fetches the media no second time.
+      expect((await fake.sendInbound(t.url, PUBLIC_URL, channelId, params)).status).toBe(200);
+      expect(await countMessages(params.MessageSid)).toBe(1);
       const basic = `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`;
       expect(fake.requests.filter((r) => r.path.startsWith('/media/'))).toEqual([{ method: 'GET', path: '/media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9', authorization: basic }]);
     });

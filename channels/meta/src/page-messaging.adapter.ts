@@ -5,6 +5,8 @@ import {
   ChannelsException,
   DeliveryEvent,
   InboundAttachment,
+  InboundFile,
+  InboundLink,
   InboundMessage,
   OutboundAttachment,
   OutboundMessage,
@@ -154,7 +156,7 @@ export abstract class PageMessagingAdapter implements ChannelAdapter<PageChannel
       assertFields(event.message, `${where}.message`, ['mid']);
       // Our own replies (and the Page inbox's) come back as echoes: they are not the customer's words.
       if (event.message.is_echo || event.message.is_deleted) return null;
-      const { text, attachments } = await this.readMessage(channel, event.message, `${where}.message`);
+      const { text, attachments } = this.readMessage(channel, event.message, `${where}.message`);
       return { externalMessageId: event.message.mid, from: await this.sender(channel, customer), text, attachments, sentAt };
     }
     if (event.message_edit) {
@@ -178,7 +180,7 @@ export abstract class PageMessagingAdapter implements ChannelAdapter<PageChannel
     return null;
   }
 
-  private async readMessage(channel: ResolvedChannel<PageChannelConfig>, message: NonNullable<MessagingEvent['message']>, where: string) {
+  private readMessage(channel: ResolvedChannel<PageChannelConfig>, message: NonNullable<MessagingEvent['message']>, where: string) {
     const lines: string[] = message.text ? [message.text] : [];
     const attachments: InboundAttachment[] = [];
     const client = new GraphClient(channel.config.graphBaseUrl, channel.config.pageAccessToken);
@@ -190,7 +192,7 @@ export abstract class PageMessagingAdapter implements ChannelAdapter<PageChannel
         const { lat, long } = item.payload.coordinates;
         lines.push(`📍 Location: ${lat}, ${long} ${mapsLink(Number(lat), Number(long))}`);
       } else if (MEDIA_TYPES.has(item.type) && url) {
-        attachments.push(await this.download(client, item.type, `${message.mid}-${k}`, url));
+        attachments.push({ fetch: () => this.download(client, item.type, `${message.mid}-${k}`, url) });
       } else {
         // shares, story mentions, reels, fallbacks: a readable line with the link
         const label = item.title || item.payload?.title || item.type;
@@ -201,7 +203,7 @@ export abstract class PageMessagingAdapter implements ChannelAdapter<PageChannel
   }
 
   /** Messenger CDN URLs are public and signed: no token needed, but the limit applies. */
-  private async download(client: GraphClient, kind: string, id: string, url: string): Promise<InboundAttachment> {
+  private async download(client: GraphClient, kind: string, id: string, url: string): Promise<InboundFile | InboundLink> {
     const result = await client.download(url, this.appConfig.maxAttachmentBytes, false);
     const named = filenameFromUrl(url);
     if (!result.ok) return { filename: named ?? fallbackFilename(kind, id, null), contentType: 'application/octet-stream', url, reason: result.reason };

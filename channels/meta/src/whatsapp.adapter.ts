@@ -7,6 +7,8 @@ import {
   DeliveryEvent,
   formatMb,
   InboundAttachment,
+  InboundFile,
+  InboundLink,
   InboundMessage,
   OutboundAttachment,
   OutboundMessage,
@@ -93,7 +95,7 @@ export class WhatsAppAdapter implements ChannelAdapter<WhatsAppChannelConfig> {
       for (const [k, message] of arrayAt<WhatsAppMessage>(value.messages, `${where}.messages`).entries()) {
         const at = `${where}.messages[${k}]`;
         assertFields(message, at, ['id', 'from', 'type']);
-        const { text, attachments } = await this.read(client, message, at);
+        const { text, attachments } = this.read(client, message, at);
         messages.push({
           externalMessageId: message.id,
           from: { externalId: message.from, name: names.get(message.from) ?? null, phone: `+${message.from}` },
@@ -183,21 +185,20 @@ export class WhatsAppAdapter implements ChannelAdapter<WhatsAppChannelConfig> {
     }
   }
 
-  private async read(client: GraphClient, message: WhatsAppMessage, where: string): Promise<{ text: string; attachments: InboundAttachment[] }> {
+  private read(client: GraphClient, message: WhatsAppMessage, where: string): { text: string; attachments: InboundAttachment[] } {
     const type = message.type;
     if (type === 'text') return { text: message.text?.body ?? '', attachments: [] };
     if ((MEDIA_KINDS as readonly string[]).includes(type)) {
       const media = message[type as MediaKind];
       assertFields(media, `${where}.${type}`, ['id']);
-      const attachment = await this.downloadMedia(client, type, media!);
       const text = type === 'sticker' ? '[sticker]' : (media!.caption ?? '');
-      return { text, attachments: [attachment] };
+      return { text, attachments: [{ fetch: () => this.downloadMedia(client, type, media!) }] };
     }
     return { text: describe(message), attachments: [] };
   }
 
   /** `GET /{media-id}` for a short-lived URL, then the file itself, both with the channel's token. */
-  private async downloadMedia(client: GraphClient, kind: string, media: WhatsAppMedia): Promise<InboundAttachment> {
+  private async downloadMedia(client: GraphClient, kind: string, media: WhatsAppMedia): Promise<InboundFile | InboundLink> {
     const limit = this.appConfig.maxAttachmentBytes;
     let info: MediaInfo;
     try {

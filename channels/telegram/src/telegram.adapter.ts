@@ -7,6 +7,8 @@ import {
   DeliveryError,
   formatMb,
   InboundAttachment,
+  InboundFile,
+  InboundLink,
   InboundMessage,
   OutboundAttachment,
   OutboundMessage,
@@ -88,7 +90,7 @@ export class TelegramAdapter implements ChannelAdapter<TelegramConfig> {
     return this.parseUpdate(channel, request.body);
   }
 
-  /** The one parser for both paths (webhook body, getUpdates item); downloads media with the bot's token. */
+  /** The one parser for both paths (webhook body, getUpdates item); media is fetched with the bot's token, on demand. */
   async parseUpdate(channel: ResolvedChannel<TelegramConfig>, update: unknown): Promise<InboundMessage[]> {
     const parsed = parseTelegramUpdate(update);
     if (parsed.kind === 'ignored') {
@@ -97,8 +99,7 @@ export class TelegramAdapter implements ChannelAdapter<TelegramConfig> {
     }
     const { message } = parsed;
     const client = new TelegramClient(channel.config);
-    const attachments: InboundAttachment[] = [];
-    for (const media of message.media) attachments.push(await this.fetchMedia(client, channel.config, media));
+    const attachments: InboundAttachment[] = message.media.map((media) => ({ fetch: () => this.fetchMedia(client, channel.config, media) }));
     return [
       {
         externalMessageId: message.externalMessageId,
@@ -144,11 +145,11 @@ export class TelegramAdapter implements ChannelAdapter<TelegramConfig> {
       : client.sendDocument(chatId, content, attachment.filename, caption || undefined);
   }
 
-  private async fetchMedia(client: TelegramClient, config: TelegramConfig, media: TelegramMediaRef): Promise<InboundAttachment> {
+  private async fetchMedia(client: TelegramClient, config: TelegramConfig, media: TelegramMediaRef): Promise<InboundFile | InboundLink> {
     const limit = Math.min(this.config.maxAttachmentBytes, BOT_API_DOWNLOAD_LIMIT);
     // Telegram's files are only reachable with the token, which never goes into a stored URL.
     const link = `${apiRootOf(config)}/bot/getFile?file_id=${encodeURIComponent(media.fileId)}`;
-    const asLink = (reason: string): InboundAttachment => ({ filename: media.filename, contentType: media.contentType, url: link, reason });
+    const asLink = (reason: string): InboundLink => ({ filename: media.filename, contentType: media.contentType, url: link, reason });
     if (media.fileSize !== null && media.fileSize > limit) return asLink(this.tooLargeReason(media.fileSize));
     let filePath: string | undefined;
     try {

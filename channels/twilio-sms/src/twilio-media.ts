@@ -1,4 +1,4 @@
-import { downloadMedia, formatMb, InboundAttachment } from '@pasokh/channel-core';
+import { downloadMedia, formatMb, InboundFile, InboundLink } from '@pasokh/channel-core';
 
 export interface MmsMedia {
   url: string;
@@ -13,7 +13,7 @@ export interface MmsMedia {
  * Fetches one MMS media file. What we cannot or may not store (too large, Twilio refused, the network
  * failed) comes back as a link with the reason, so the message still lands and the agent knows why.
  */
-export async function downloadMms(media: MmsMedia): Promise<InboundAttachment> {
+export async function downloadMms(media: MmsMedia): Promise<InboundFile | InboundLink> {
   const { url, filename, contentType, maxBytes } = media;
   const result = await downloadMedia(url, maxBytes, media.authorization ? { authorization: media.authorization } : {});
   if (result.ok) return { filename, contentType, content: result.content };

@@ -8,6 +8,7 @@ import {
   DeliveryEvent,
   InboundMessage,
   OutboundMessage,
+  PendingAttachment,
   ResolvedChannel,
   SendResult,
   WebhookRequest,
@@ -88,8 +89,8 @@ export class TwilioSmsAdapter implements ChannelAdapter<TwilioSmsConfig> {
     const inbound = readInbound(formParams(request.rawBody));
     const { accountSid, authToken } = channel.config;
     const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-    const attachments = await Promise.all(
-      inbound.media.map((media, i) =>
+    const attachments: PendingAttachment[] = inbound.media.map((media, i) => ({
+      fetch: () =>
         downloadMms({
           url: media.url,
           filename: mediaFilename(media.url, media.contentType, i),
@@ -97,8 +98,7 @@ export class TwilioSmsAdapter implements ChannelAdapter<TwilioSmsConfig> {
           authorization: this.clients.isTwilioUrl(channel.config, new URL(media.url)) ? basic : null,
           maxBytes: this.config.maxAttachmentBytes,
         }),
-      ),
-    );
+    }));
     const phone = /^\+[1-9]\d{6,14}$/.test(inbound.from) ? inbound.from : null;
     return [
       {

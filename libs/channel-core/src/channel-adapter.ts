@@ -17,11 +17,17 @@ export interface WebhookRequest {
   body: unknown;
 }
 
-export type InboundAttachment =
-  /** contentId: an email's inline image, referenced from its HTML as cid:<contentId>. */
-  | { filename: string; contentType: string; content: Buffer; contentId?: string | null }
-  /** Media we did not store (too large, or the provider refused it): kept as a link with the reason. */
-  | { filename: string; contentType: string; url: string; reason: string };
+/** contentId: an email's inline image, referenced from its HTML as cid:<contentId>. */
+export type InboundFile = { filename: string; contentType: string; content: Buffer; contentId?: string | null };
+/** Media we did not store (too large, or the provider refused it): kept as a link with the reason. */
+export type InboundLink = { filename: string; contentType: string; url: string; reason: string };
+/**
+ * A file the provider holds, downloaded only for a message that is not stored yet: providers retry
+ * deliveries (Telegram when the answer is slow, which a large download makes it), and a retry must
+ * not fetch the media again.
+ */
+export type PendingAttachment = { fetch(): Promise<InboundFile | InboundLink> };
+export type InboundAttachment = InboundFile | InboundLink | PendingAttachment;
 
 /** What every channel's parser produces: nothing provider-specific past this point. */
 export interface InboundMessage {

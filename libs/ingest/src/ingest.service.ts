@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChannelsService, InboundMessage, ResolvedChannel } from '@pasokh/channel-core';
+import { ChannelsService, InboundAttachment, InboundFile, InboundLink, InboundMessage, PendingAttachment, ResolvedChannel } from '@pasokh/channel-core';
 import { normalizeEmail, normalizePhone, normalizeText } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { searchText } from '@pasokh/customers';
@@ -41,6 +41,11 @@ export class IngestService {
         return { messageId: edited.message_id, ticketId: edited.ticket_id, customerId: edited.customer_id, duplicate: false };
       }
       // The original never reached us: keep the edited text as the message.
+    }
+    if (inbound.attachments?.some(isPending)) {
+      // Check before downloading: a provider's retry of a stored message fetches nothing.
+      const stored = await this.ingestRepository.findExisting(channel.id, inbound.externalMessageId);
+      if (stored) return { messageId: stored.message_id, ticketId: stored.ticket_id, customerId: stored.customer_id, duplicate: true };
     }
     const attachments = await this.storeAttachments(inbound);
     const name = inbound.from.name?.trim() || null;
@@ -95,7 +100,7 @@ export class IngestService {
 
   /** Attachment bytes go to storage before the statement: an orphan file is harmless, a half message is not. */
   private async storeAttachments(inbound: InboundMessage): Promise<IngestParams['attachments']> {
-    const all = inbound.attachments ?? [];
+    const all: Array<InboundFile | InboundLink> = await Promise.all((inbound.attachments ?? []).map((a) => (isPending(a) ? a.fetch() : a)));
     if (all.some((a) => 'content' in a && a.content.length > this.config.maxAttachmentBytes)) throw tooLarge(this.config.maxAttachmentBytes);
     const stored: IngestParams['attachments'] = [];
     for (const attachment of all) {
@@ -107,4 +112,8 @@ export class IngestService {
     }
     return stored;
   }
+}
+
+function isPending(attachment: InboundAttachment): attachment is PendingAttachment {
+  return 'fetch' in attachment;
 }
