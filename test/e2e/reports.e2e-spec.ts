@@ -60,5 +60,28 @@ describe('response-time reports', () => {
     await t.http.post('/api/agents', { name: 'A', email: 'report-agent@example.com', password: 'agent-password', role: 'agent' });
     const token = (await t.http.post('/api/auth/login', { email: 'report-agent@example.com', password: 'agent-password' })).body.accessToken;
     expect((await t.http.as(token).get('/api/reports/response-times')).status).toBe(403);
+    expect((await t.http.as(token).get('/api/reports/agent-load')).status).toBe(403);
+  });
+
+  it('counts open work per assignee in one answer: open, pending and snoozed; breached and at risk', async () => {
+    const channel = await createApiChannel(t.http);
+    const agent = (await t.http.post('/api/agents', { name: 'Load', email: 'load-agent@example.com', password: 'agent-password', role: 'agent' })).body;
+    const before = (await t.http.get('/api/reports/agent-load')).body.rows as Array<{ assigneeId: string | null; open: number; breached: number; atRisk: number }>;
+    const unassignedBefore = before.find((r) => r.assigneeId === null) ?? { open: 0, breached: 0, atRisk: 0 };
+    const ticket = async (i: number) => (await inbound(t.http, channel, { externalMessageId: `load-${i}`, from: { externalId: `load-${i}` }, text: 'x' })).body.ticketId as string;
+    const ids = await Promise.all([0, 1, 2, 3, 4, 5].map(ticket));
+    const set = (id: string, fields: string) => t.db.database.dataSource.query(`UPDATE tickets SET ${fields} WHERE id = $1`, [id]);
+    await set(ids[0], `assignee_id = '${agent.id}', status = 'open', sla_state = 'breached'`);
+    await set(ids[1], `assignee_id = '${agent.id}', status = 'pending', sla_state = 'at_risk'`);
+    await set(ids[2], `assignee_id = '${agent.id}', status = 'snoozed', snoozed_until = now() + interval '1 day'`);
+    await set(ids[3], `assignee_id = '${agent.id}', status = 'resolved', resolved_at = now(), sla_state = 'breached'`);
+    await set(ids[4], `status = 'closed'`);
+    // ids[5] stays open and unassigned.
+
+    const res = await t.http.get('/api/reports/agent-load');
+    expect(res.status).toBe(200);
+    const rows = res.body.rows as typeof before;
+    expect(rows.find((r) => r.assigneeId === agent.id)).toEqual({ assigneeId: agent.id, open: 3, breached: 1, atRisk: 1 });
+    expect(rows.find((r) => r.assigneeId === null)).toEqual({ assigneeId: null, open: unassignedBefore.open + 1, breached: unassignedBefore.breached, atRisk: unassignedBefore.atRisk });
   });
 });

@@ -7,7 +7,6 @@ export function AgentLoad({ rows, wall }: { rows: AgentLoadRow[]; wall: boolean 
   const { t } = useTranslation('board');
   const format = useFormat();
   if (!rows.length) return <p className="board-empty">{t('agents.empty')}</p>;
-  const count = (n: number, more: boolean) => (more ? t('agents.atLeast', { n: format.number(n) }) : format.number(n));
   return (
     <div className="board-table-wrap">
       <table className="board-table board-agents">
@@ -44,7 +43,7 @@ export function AgentLoad({ rows, wall }: { rows: AgentLoadRow[]; wall: boolean 
                   '—'
                 )}
               </td>
-              <td className="board-numeric">{count(row.open, row.more)}</td>
+              <td className="board-numeric">{format.number(row.open)}</td>
               <td className={`board-numeric${row.breached ? ' board-agents__breached' : ''}`}>{format.number(row.breached)}</td>
               {!wall && <td className="board-numeric">{format.number(row.atRisk)}</td>}
             </tr>
