@@ -107,6 +107,38 @@ describe('ticket actions in the browser', () => {
     await shows('');
   }, 60_000);
 
+  it('asks before moving a ticket into a restricted team the agent is not in; once moved, it leaves their inbox', async () => {
+    const legal = (await t.http.post('/api/teams', { name: 'Legal', restricted: true })).body.id as string;
+    const { ticketId } = await newTicket('team-2', { externalId: 'legal-customer', name: 'Dariush' }, 'Contract question');
+    const path = `/api/tickets/${ticketId}`;
+    await openTicket(ticketId);
+    await page.waitForFunction(() => document.querySelectorAll('#ctl-team option').length === 4);
+    const team = controls().getByLabel('Team', { exact: true });
+
+    await team.selectOption({ label: 'Legal' });
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    await snap('team-leave');
+    expect(visible(await dialog.innerText())).toContain('Legal is a restricted team and you are not in it: once the ticket moves there, it leaves your inbox.');
+    expect(writesTo(path)).toEqual([]);
+    // Keeping it changes nothing, on the page or on the server.
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('#ctl-team').inputValue()).toBe('');
+    expect(writesTo(path)).toEqual([]);
+    expect((await ticketOf(ticketId)).teamId).toBeNull();
+
+    // Moving it: the conversation closes, its row leaves the list, and the server has it in Legal.
+    await team.selectOption({ label: 'Legal' });
+    await dialog.getByRole('button', { name: 'Move it' }).click();
+    await page.waitForURL((url) => !url.pathname.includes(ticketId));
+    expect(writesTo(path)).toEqual([{ method: 'PATCH', path, body: { teamId: legal } }]);
+    expect((await ticketOf(ticketId)).teamId).toBe(legal);
+    await page.waitForFunction((id) => !document.querySelector(`[data-ticket-id="${id}"]`), ticketId);
+    await page.getByText(/moved to Legal/).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('snoozes with presets (an hour; next week = the coming Saturday 09:00, local time), shows until when, and unsnoozes', async () => {
     const { ticketId } = await newTicket('snooze-1', { externalId: 'snooze-customer', name: 'Kian' }, 'Call me back next week');
     await openTicket(ticketId);

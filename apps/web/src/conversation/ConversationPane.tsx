@@ -12,7 +12,18 @@ import { TicketControls } from './TicketControls';
 import { type Collisions, useCollisions, useConversation } from './use-conversation';
 
 /** The open ticket: header and controls, who else is here, the thread, the composer, the customer. */
-export function ConversationPane({ ticketId, onRead, closeHref }: { ticketId: string; onRead(ticketId: string, readAt: string): void; closeHref: string }) {
+export function ConversationPane({
+  ticketId,
+  onRead,
+  onLeft,
+  closeHref,
+}: {
+  ticketId: string;
+  onRead(ticketId: string, readAt: string): void;
+  /** The agent moved the ticket where they cannot see it. */
+  onLeft(ticketId: string): void;
+  closeHref: string;
+}) {
   const { t } = useTranslation('conversation');
   const format = useFormat();
   const conversation = useConversation(ticketId, onRead);
@@ -72,7 +83,7 @@ export function ConversationPane({ ticketId, onRead, closeHref }: { ticketId: st
               {format.dateTime(ticket.createdAt)}
             </time>
           </p>
-          <TicketControls ticket={ticket} onChange={conversation.setTicket} />
+          <TicketControls ticket={ticket} onChange={conversation.setTicket} onLeft={() => onLeft(ticket.id)} />
         </header>
         <CollisionBar collisions={collisions} />
         <div className="thread-scroll" ref={threadRef}>

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import type { Priority, Ticket, TicketStatus } from '../api/types';
+import type { Priority, Team, Ticket, TicketStatus } from '../api/types';
 import { useSession } from '../auth/session';
 import { useDirectory } from '../data/directory';
 import { useCommand } from '../keyboard/shortcuts';
@@ -11,14 +11,18 @@ import { SnoozeControl } from './SnoozeControl';
 const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
 
-/** Assignee, team, status, priority, snooze and tags: each change is a PATCH; the pushed update confirms it. */
-export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(ticket: Ticket): void }) {
+/**
+ * Assignee, team, status, priority, snooze and tags: each change is a PATCH; the pushed update confirms it.
+ * Moving a ticket into a restricted team the agent is not in hides it from them: that asks first.
+ */
+export function TicketControls({ ticket, onChange, onLeft }: { ticket: Ticket; onChange(ticket: Ticket): void; onLeft(): void }) {
   const { t } = useTranslation('conversation');
   const { t: tc } = useTranslation();
   const { agent } = useSession();
   const { agents, teams } = useDirectory();
   const [tag, setTag] = useState('');
   const [busy, setBusy] = useState(false);
+  const [leavingTo, setLeavingTo] = useState<Team | null>(null);
 
   const patch = async (body: Record<string, unknown>, done?: string) => {
     setBusy(true);
@@ -28,6 +32,23 @@ export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(
     } catch (error) {
       reportError(error, t('controls.saveFailed'));
     } finally {
+      setBusy(false);
+    }
+  };
+
+  const changeTeam = (teamId: string) => {
+    const team = teams.find((x) => x.id === teamId);
+    if (team?.restricted && agent.role === 'agent' && !(team.memberIds ?? []).includes(agent.id)) return setLeavingTo(team);
+    void patch({ teamId: teamId || null });
+  };
+  const moveAway = async (team: Team) => {
+    setBusy(true);
+    try {
+      await api<Ticket>(`/api/tickets/${ticket.id}`, { method: 'PATCH', body: { teamId: team.id } });
+      notify(t('controls.movedAway', { number: ticket.number, team: team.name }));
+      onLeft();
+    } catch (error) {
+      reportError(error, t('controls.saveFailed'));
       setBusy(false);
     }
   };
@@ -69,7 +90,7 @@ export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(
       </div>
       <div className="field field-inline">
         <label htmlFor="ctl-team">{t('controls.team')}</label>
-        <select id="ctl-team" value={ticket.teamId ?? ''} disabled={busy} onChange={(e) => void patch({ teamId: e.target.value || null })}>
+        <select id="ctl-team" value={ticket.teamId ?? ''} disabled={busy || !!leavingTo} onChange={(e) => changeTeam(e.target.value)}>
           <option value="">{t('controls.noTeam')}</option>
           {teams.map((team) => (
             <option key={team.id} value={team.id}>
@@ -78,6 +99,19 @@ export function TicketControls({ ticket, onChange }: { ticket: Ticket; onChange(
           ))}
         </select>
       </div>
+      {leavingTo && (
+        <div className="team-leave" role="alertdialog" aria-labelledby="team-leave-text">
+          <p id="team-leave-text">{t('controls.leaveWarning', { team: leavingTo.name })}</p>
+          <div className="form-actions">
+            <button type="button" className="button" disabled={busy} onClick={() => void moveAway(leavingTo)}>
+              {t('controls.leaveConfirm')}
+            </button>
+            <button type="button" className="button button-quiet" disabled={busy} onClick={() => setLeavingTo(null)} autoFocus>
+              {t('controls.leaveCancel')}
+            </button>
+          </div>
+        </div>
+      )}
       <div className="field field-inline">
         <label htmlFor="ctl-status">{t('controls.status')}</label>
         <select id="ctl-status" value={ticket.status} disabled={busy} onChange={(e) => void patch({ status: e.target.value })}>

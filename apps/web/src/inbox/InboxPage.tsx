@@ -95,7 +95,16 @@ export function InboxPage() {
         )}
       </section>
       {ticketId ? (
-        <ConversationPane key={ticketId} ticketId={ticketId} onRead={list.setRead} closeHref={`/inbox/${view}${suffix}`} />
+        <ConversationPane
+          key={ticketId}
+          ticketId={ticketId}
+          onRead={list.setRead}
+          onLeft={(id) => {
+            list.remove(id);
+            navigate(`/inbox/${view}${suffix}`);
+          }}
+          closeHref={`/inbox/${view}${suffix}`}
+        />
       ) : (
         <section className="conversation-pane conversation-empty" aria-label={t('noneOpen')}>
           <p className="muted">{t('noneOpen')}</p>

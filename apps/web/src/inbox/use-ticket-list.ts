@@ -22,6 +22,8 @@ export interface TicketList {
   reload(): void;
   /** The agent read a ticket (PUT /read): the row is no longer unread. */
   setRead(ticketId: string, readAt: string): void;
+  /** A ticket this agent can no longer see (moved into a restricted team they are not in): no push says so. */
+  remove(ticketId: string): void;
 }
 
 export function useTicketList(query: Record<string, string> | null, matches: ((t: Ticket) => boolean) | null): TicketList {
@@ -162,5 +164,7 @@ export function useTicketList(query: Record<string, string> | null, matches: ((t
     setTickets((current) => current.map((t) => (t.id === ticketId ? { ...t, readAt } : t)));
   }, []);
 
-  return { tickets, hasMore, loading, failed, loadMore, reload, setRead };
+  const remove = useCallback((ticketId: string) => setTickets((current) => current.filter((t) => t.id !== ticketId)), []);
+
+  return { tickets, hasMore, loading, failed, loadMore, reload, setRead, remove };
 }
