@@ -331,6 +331,21 @@ describe('Email channel', () => {
       expect(await landed(tagged)).toBe(ticketId);
     });
 
+    it('a reply fetched before the mail it answers still meets it in one ticket', async () => {
+      const from = `early.${uniq()}@customer.test`;
+      const first = `${uniq()}@customer.test`;
+      const second = `${uniq()}@customer.test`;
+      // A slow relay: the customer's follow-up reaches the mailbox before their first mail.
+      await deliver(mail({ from, subject: 'Re: Refund', text: 'Any news on my refund?', messageId: second, inReplyTo: first, references: [first] }));
+      const ticketId = await landed(second);
+      await deliver(mail({ from, subject: 'Refund', text: 'I would like a refund.', messageId: first }));
+      expect(await landed(first)).toBe(ticketId);
+      // And the next reply in the thread joins them.
+      const third = `${uniq()}@customer.test`;
+      await deliver(mail({ from, subject: 'Re: Refund', text: 'Hello?', messageId: third, inReplyTo: second, references: [first, second] }));
+      expect(await landed(third)).toBe(ticketId);
+    });
+
     it('a forwarded message starts a new ticket', async () => {
       const from = `fwd.${uniq()}@customer.test`;
       const first = `${uniq()}@customer.test`;

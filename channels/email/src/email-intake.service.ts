@@ -75,13 +75,16 @@ export class EmailIntakeService {
           referencedIds: [...parsed.references, ...parsed.inReplyTo],
           subject: parsed.subject,
         });
+    // With no stored mail to follow, the thread's first Message-ID keys the conversation: a reply
+    // fetched before the mail it answers (a slow relay, IMAP order) then meets that mail in one ticket.
+    const root = parsed.forwarded ? null : (parsed.references[0] ?? parsed.inReplyTo[0] ?? null);
     return {
       externalMessageId: parsed.externalMessageId,
       from: { externalId: parsed.from.address, name: parsed.from.name, email: parsed.from.address },
       text: parsed.text,
       html: parsed.html,
       subject: parsed.subject,
-      threadKey: continued ?? parsed.externalMessageId,
+      threadKey: continued ?? root ?? parsed.externalMessageId,
       sentAt: parsed.date,
       attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, contentId: a.contentId })),
     };
