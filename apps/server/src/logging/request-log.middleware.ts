@@ -2,8 +2,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
-export type RequestWithId = Request & { id: string };
-
 const GIVEN_ID = /^[\w.-]{1,128}$/;
 
 /**
@@ -18,7 +16,7 @@ export function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && GIVEN_ID.test(given) ? given : randomUUID();
-    (req as RequestWithId).id = id;
+    (req as Request & { id: string }).id = id; // read by the error handlers for the 500 body
     res.setHeader('X-Request-Id', id);
     if (req.url === '/api/health') return next();
 

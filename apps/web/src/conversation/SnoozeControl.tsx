@@ -7,7 +7,7 @@ import { fromLocalInput, SNOOZE_PRESETS, snoozeTime, toLocalInput } from './snoo
 interface Props {
   ticket: Ticket;
   busy: boolean;
-  onPatch(body: Record<string, unknown>, done?: string): Promise<void>;
+  onPatch(body: Record<string, unknown>, done?: string): Promise<unknown>;
 }
 
 /** Snooze until a preset or a chosen time (the server opens the ticket again then), or end the snooze now. */

@@ -24,13 +24,16 @@ export function TicketControls({ ticket, onChange, onLeft }: { ticket: Ticket; o
   const [busy, setBusy] = useState(false);
   const [leavingTo, setLeavingTo] = useState<Team | null>(null);
 
-  const patch = async (body: Record<string, unknown>, done?: string) => {
+  /** Resolves whether the server took the change (a refusal is reported here). */
+  const patch = async (body: Record<string, unknown>, done?: string): Promise<boolean> => {
     setBusy(true);
     try {
       onChange(await api<Ticket>(`/api/tickets/${ticket.id}`, { method: 'PATCH', body }));
       if (done) notify(done);
+      return true;
     } catch (error) {
       reportError(error, t('controls.saveFailed'));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -42,15 +45,7 @@ export function TicketControls({ ticket, onChange, onLeft }: { ticket: Ticket; o
     void patch({ teamId: teamId || null });
   };
   const moveAway = async (team: Team) => {
-    setBusy(true);
-    try {
-      await api<Ticket>(`/api/tickets/${ticket.id}`, { method: 'PATCH', body: { teamId: team.id } });
-      notify(t('controls.movedAway', { number: ticket.number, team: team.name }));
-      onLeft();
-    } catch (error) {
-      reportError(error, t('controls.saveFailed'));
-      setBusy(false);
-    }
+    if (await patch({ teamId: team.id }, t('controls.movedAway', { number: ticket.number, team: team.name }))) onLeft();
   };
 
   const resolved = ticket.status === 'resolved' || ticket.status === 'closed';
