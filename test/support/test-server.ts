@@ -147,6 +147,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
  * An agent's socket.io client on /agents, with every pushed event recorded in order. With
  * `{ batch: true }` it asks for batched broadcasts (docs/API.md): each `events` frame is unpacked
  * into its events, so tests read both kinds of client the same way; `frames` counts the frames.
+ * `connect` resolves once the server says `ready`, so no broadcast sent after it is missed.
  */
 export class AgentClient {
   readonly events: Array<{ name: string; payload: any }> = [];
@@ -168,6 +169,8 @@ export class AgentClient {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (error) => reject(error));
     });
+    // 'connect' comes before the server has joined the socket to its rooms; 'ready' comes after.
+    await client.waitFor('ready');
     return client;
   }
 
