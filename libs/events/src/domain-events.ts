@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 
-/** Facts the domain publishes after their transaction commits. Realtime and workers listen. */
+/**
+ * Facts the domain publishes after their transaction commits (and two live signals, the typing ones,
+ * that nothing stores). Realtime and workers listen.
+ */
 export type DomainEvent =
   | { type: 'ticket.created'; ticketId: string }
   | { type: 'ticket.updated'; ticketId: string }
@@ -19,7 +22,11 @@ export type DomainEvent =
   /** A channel was created or its config changed (pull channels restart their listener). */
   | { type: 'channel.saved'; channelId: string }
   /** A team's members or restriction changed. */
-  | { type: 'team.changed'; teamId: string };
+  | { type: 'team.changed'; teamId: string }
+  /** An agent started or stopped writing a reply on a ticket (not a note): the customer's chat may show it. */
+  | { type: 'agent.typing'; ticketId: string; agentId: string; name: string; isTyping: boolean }
+  /** A customer is writing in a live chat (the web chat): the agents viewing the ticket see it. */
+  | { type: 'customer.typing'; ticketId: string; customerId: string; name: string | null; isTyping: boolean };
 
 @Injectable()
 export class DomainEvents {

@@ -26,10 +26,3 @@ export const rooms = {
   /** An audience room's twin for sockets that take broadcasts in batches (see Broadcaster). */
   batched: (room: string) => `${room}#batched`,
 };
-
-/** Acknowledgement of a client event. */
-export type Ack = { ok: true } | { ok: false; error: { code: string; message: string } };
-
-export function fail(code: string, message: string): Ack {
-  return { ok: false, error: { code, message } };
-}

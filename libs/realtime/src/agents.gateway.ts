@@ -4,15 +4,13 @@ import { AgentsRepository, PresenceStatus } from '@pasokh/agents';
 import { AuthService, bearerToken } from '@pasokh/auth';
 import { DomainException } from '@pasokh/common';
 import { TicketsService } from '@pasokh/tickets';
-import { Ack, AgentSocket, AgentsNamespace, fail, rooms } from './agent-socket';
+import { AgentSocket, AgentsNamespace, rooms } from './agent-socket';
+import { Ack, ClientEvents, fail } from './client-events';
 import { CollisionService } from './collision.service';
 import { NamespaceHolder } from './namespace.holder';
 import { PresenceService } from './presence.service';
-import { RateLimiter } from './rate-limiter';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// A client that keeps hammering after being told to slow down is cut off.
-const MAX_REJECTED = 200;
 // Sessions can expire or be revoked on another instance while a socket is open.
 const REVALIDATE_MS = 60_000;
 
@@ -23,7 +21,7 @@ const REVALIDATE_MS = 60_000;
 @WebSocketGateway({ namespace: '/agents' })
 export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(AgentsGateway.name);
-  private readonly limiters = new WeakMap<AgentSocket, RateLimiter>();
+  private readonly clientEvents = new ClientEvents<AgentSocket>(this.logger, { burst: 30, perSecond: 15, maxRejected: 200 });
   private revalidator: NodeJS.Timeout | null = null;
 
   constructor(
@@ -137,21 +135,8 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     });
   }
 
-  /** Rate limit, run, and turn any failure into an error acknowledgement. */
-  private async handle(socket: AgentSocket, work: () => Promise<Ack>): Promise<Ack> {
-    let limiter = this.limiters.get(socket);
-    if (!limiter) this.limiters.set(socket, (limiter = new RateLimiter()));
-    if (!limiter.take()) {
-      if (limiter.rejected > MAX_REJECTED) socket.disconnect(true);
-      return fail('RATE_LIMITED', 'too many events; slow down');
-    }
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainException) return fail(error.code, error.message);
-      this.logger.error({ err: error }, 'client event failed');
-      return fail('INTERNAL_ERROR', 'the event could not be handled');
-    }
+  private handle<T extends object>(socket: AgentSocket, work: () => Promise<Ack<T>>): Promise<Ack<T>> {
+    return this.clientEvents.run(socket, work);
   }
 
   /** The ticket id from a client event, if the agent may see that ticket (else TICKET_NOT_FOUND). */

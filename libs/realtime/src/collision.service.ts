@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { DomainEvents } from '@pasokh/events';
 import { AgentSocket, rooms } from './agent-socket';
 import { NamespaceHolder } from './namespace.holder';
 
@@ -22,6 +23,7 @@ export class CollisionService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly namespace: NamespaceHolder,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,6 +98,7 @@ export class CollisionService implements OnModuleInit, OnModuleDestroy {
   private relayTyping(socket: AgentSocket, ticketId: string, isTyping: boolean): void {
     const { agentId, name } = socket.data.principal;
     socket.to(rooms.ticket(ticketId)).emit('typing', { ticketId, agentId, name, isTyping });
+    this.events.publish({ type: 'agent.typing', ticketId, agentId, name, isTyping });
   }
 
   /** Expires views and typing on this instance's sockets that stopped sending heartbeats. */

@@ -71,6 +71,11 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
       case 'sla.breached':
         this.enqueue(event.ticketId, () => this.prepareSlaAlert(event));
         return;
+      case 'customer.typing':
+        // agentId null: the customer, shown in the conversation's typing line like an agent.
+        this.namespace.get()?.to(rooms.ticket(event.ticketId)).emit('typing', { ticketId: event.ticketId, agentId: null, customerId: event.customerId, name: event.name, isTyping: event.isTyping });
+        return;
+      case 'agent.typing':
       case 'outbox.enqueued':
       case 'sla.scheduled':
       case 'channel.saved':

@@ -79,7 +79,6 @@ export class TicketsService {
     };
   }
 
-  /** The ticket and who may see it (null: deleted), for pushes. */
   /** Tickets in the API shape and who may see each, by id, for pushes; missing ids are left out. */
   async forPush(ids: string[]): Promise<Map<string, { ticket: TicketDto; restrictedTeamId: string | null }>> {
     const rows = await this.tickets.viewMany(ids);
