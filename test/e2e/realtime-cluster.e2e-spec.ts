@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { AgentClient, createApiChannel, eventually, inbound, startPeerServer, startTestServer, TestServer } from '../support/test-server';
+import { Visitor } from '../support/visitor-client';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -133,6 +134,24 @@ describe('real time across reconnects and instances', () => {
       expect(onB.of('sla.breached').filter((e) => e.ticket.id === ticketId)).toHaveLength(1);
       const rows = await a.db.database.dataSource.query(`SELECT count(*)::int AS n FROM sla_events WHERE ticket_id = $1 AND kind = 'breached'`, [ticketId]);
       expect(rows[0].n).toBe(1);
+    }, 60_000);
+
+    it("delivers agents' replies to a web chat visitor on the other instance, each once", async () => {
+      const { a, b } = await startPair();
+      const channelId = (await a.http.post('/api/channels', { type: 'webchat', name: 'Site', config: {} })).body.id as string;
+      const visitor = await Visitor.connect(b.url, { channelId });
+      try {
+        const sent = await visitor.say('hello from B', 'c-1');
+        const ticketId = (await a.http.get(`/api/tickets?channelType=webchat&limit=10`)).body.items[0].id as string;
+        expect((await a.http.get(`/api/tickets/${ticketId}/messages`)).body.items.map((m: any) => m.id)).toContain(sent.message.id);
+        const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).http.post(`/api/tickets/${ticketId}/replies`, { text: `reply ${i}` })));
+        const ids = replies.map((r) => r.body.id as string);
+        await eventually(async () => (visitor.messages.length >= 10 ? true : undefined), 20_000, 'ten replies on the widget');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(visitor.messages.map((m) => m.id).sort()).toEqual([...ids].sort());
+      } finally {
+        visitor.close();
+      }
     }, 60_000);
 
     it('delivers each reply once although both instances run the delivery worker', async () => {

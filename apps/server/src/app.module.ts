@@ -4,6 +4,7 @@ import { EmailModule } from '@channels/email';
 import { MetaModule } from '@channels/meta';
 import { TelegramModule } from '@channels/telegram';
 import { TwilioSmsModule } from '@channels/twilio-sms';
+import { WebchatModule } from '@channels/webchat';
 import { AgentsModule } from '@pasokh/agents';
 import { AuditModule } from '@pasokh/audit';
 import { AuthModule } from '@pasokh/auth';
@@ -43,6 +44,7 @@ export class AppModule {
         TelegramModule,
         MetaModule,
         EmailModule,
+        WebchatModule,
         DeliveryModule,
         RealtimeModule,
         SlaModule,

@@ -1,4 +1,5 @@
 export * from './business-calendar.entity';
+export * from './business-hours.service';
 export * from './business-time';
 export * from './calendar';
 export * from './ics';

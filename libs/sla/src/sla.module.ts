@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BusinessHours } from './business-hours.service';
 import { SlaClockRepository } from './sla-clock.repository';
 import { SlaClockService } from './sla-clock.service';
 import { SlaConfigController } from './sla-config.controller';
@@ -8,7 +9,7 @@ import { SlaScheduler } from './sla-scheduler';
 
 @Module({
   controllers: [SlaConfigController],
-  providers: [SlaConfigRepository, SlaConfigService, SlaClockRepository, SlaClockService, SlaScheduler],
-  exports: [SlaClockService],
+  providers: [BusinessHours, SlaConfigRepository, SlaConfigService, SlaClockRepository, SlaClockService, SlaScheduler],
+  exports: [SlaClockService, BusinessHours],
 })
 export class SlaModule {}

@@ -107,7 +107,13 @@ export function CustomerSidebar({ customerId, currentTicketId }: { customerId: s
       <ul className="identities">
         {customer.identities.map((identity) => (
           <li key={`${identity.channelType}:${identity.externalId}`}>
-            <ChannelIcon type={identity.channelType} /> <span dir="ltr">{identity.externalId}</span>
+            <ChannelIcon type={identity.channelType} />{' '}
+            {identity.channelType === 'webchat' ? (
+              // A visitor id is a UUID nobody reads; its start tells two visitors apart.
+              <span title={identity.externalId}>{t('webchatVisitor', { id: identity.externalId.slice(0, 8) })}</span>
+            ) : (
+              <span dir="ltr">{identity.externalId}</span>
+            )}
           </li>
         ))}
       </ul>

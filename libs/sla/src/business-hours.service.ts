@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { businessIntervals, isBusinessTime } from './business-time';
+import { SlaConfigRepository } from './sla-config.repository';
+
+/** Whether a team is at work now, by one of its business calendars (for a chat's "we're away" notice). */
+@Injectable()
+export class BusinessHours {
+  constructor(private readonly config: SlaConfigRepository) {}
+
+  /** null: no calendar has this id. `opensAt`: the start of the next business interval when closed. */
+  async state(calendarId: string, at = new Date()): Promise<{ open: boolean; opensAt: Date | null } | null> {
+    const entity = await this.config.calendar(calendarId);
+    if (!entity) return null;
+    const calendar = { timezone: entity.timezone, weekly: entity.weekly, holidays: entity.holidays };
+    if (isBusinessTime(calendar, at)) return { open: true, opensAt: null };
+    const next = businessIntervals(calendar, at).next();
+    return { open: false, opensAt: next.done ? null : next.value[0] };
+  }
+}
