@@ -18,6 +18,7 @@ import { MessagesModule } from '@pasokh/messages';
 import { OutboxModule } from '@pasokh/outbox';
 import { RealtimeModule } from '@pasokh/realtime';
 import { ReportsModule } from '@pasokh/reports';
+import { SavedRepliesModule } from '@pasokh/saved-replies';
 import { SlaModule } from '@pasokh/sla';
 import { TicketsModule } from '@pasokh/tickets';
 import { HealthController } from './health.controller';
@@ -49,6 +50,7 @@ export class AppModule {
         RealtimeModule,
         SlaModule,
         ReportsModule,
+        SavedRepliesModule,
       ],
       controllers: [HealthController],
     };

@@ -1,7 +1,9 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Attachment, Message, Ticket } from '../api/types';
+import { useSession } from '../auth/session';
+import { fillSavedReply, matchSavedReplies, SavedReply, shortcutAtCaret, useSavedReplies } from '../data/saved-replies';
 import { useCommand } from '../keyboard/shortcuts';
 import { reportError } from '../ui/toasts';
 
@@ -17,6 +19,38 @@ export function Composer({ ticket, onSent, onTyping }: { ticket: Ticket; onSent(
   const [sending, setSending] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const { agent } = useSession();
+  const savedReplies = useSavedReplies();
+  const pickerId = useId();
+  // The "/shortcut" being typed, and which of its matches is highlighted.
+  const [picking, setPicking] = useState<{ start: number; typed: string } | null>(null);
+  const [active, setActive] = useState(0);
+  // Escape closes the list for this "/shortcut"; typing on opens it again.
+  const dismissed = useRef<string | null>(null);
+  const matches = picking ? matchSavedReplies(savedReplies, picking.typed) : [];
+  const pickerOpen = matches.length > 0;
+
+  const watchCaret = (value: string, caret: number) => {
+    let found = shortcutAtCaret(value, caret);
+    if (found && dismissed.current === `${found.start}:${found.typed}`) found = null;
+    setPicking(found);
+    if (found?.typed !== picking?.typed) setActive(0);
+  };
+
+  const insert = (reply: SavedReply) => {
+    const area = textarea.current;
+    if (!picking || !area) return;
+    const filled = fillSavedReply(reply.text, { customerName: ticket.customer.name, agentName: agent.name, ticketNumber: ticket.number });
+    const caret = area.selectionStart;
+    const next = text.slice(0, picking.start) + filled + text.slice(caret);
+    setText(next);
+    setPicking(null);
+    if (mode === 'reply') onTyping(true);
+    requestAnimationFrame(() => {
+      area.focus();
+      area.setSelectionRange(picking.start + filled.length, picking.start + filled.length);
+    });
+  };
 
   const focus = (next: Mode) => {
     setMode(next);
@@ -90,16 +124,75 @@ export function Composer({ ticket, onSent, onTyping }: { ticket: Ticket; onSent(
         dir="auto"
         rows={3}
         placeholder={mode === 'note' ? t('composer.notePlaceholder') : t('composer.replyPlaceholder', { name: ticket.customer.name || t('customer') })}
+        aria-describedby={`${pickerId}-hint`}
+        aria-autocomplete="list"
+        aria-expanded={pickerOpen}
+        aria-controls={pickerOpen ? `${pickerId}-list` : undefined}
+        aria-activedescendant={pickerOpen ? `${pickerId}-${matches[Math.min(active, matches.length - 1)].id}` : undefined}
         onChange={(e) => {
           setText(e.target.value);
+          watchCaret(e.target.value, e.target.selectionStart);
           if (mode === 'reply') onTyping(e.target.value.length > 0);
         }}
-        onBlur={() => onTyping(false)}
+        onSelect={(e) => watchCaret(e.currentTarget.value, e.currentTarget.selectionStart)}
+        onBlur={() => {
+          onTyping(false);
+          setPicking(null);
+        }}
         onKeyDown={(e) => {
+          if (pickerOpen) {
+            const current = Math.min(active, matches.length - 1);
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault();
+              setActive((current + (e.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length);
+              return;
+            }
+            if ((e.key === 'Enter' && !e.ctrlKey && !e.metaKey) || e.key === 'Tab') {
+              e.preventDefault();
+              insert(matches[current]);
+              return;
+            }
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              dismissed.current = picking ? `${picking.start}:${picking.typed}` : null;
+              setPicking(null);
+              return;
+            }
+          }
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send();
           if (e.key === 'Escape') textarea.current?.blur();
         }}
       />
+      <p id={`${pickerId}-hint`} className="visually-hidden">
+        {t('composer.savedRepliesHint')}
+      </p>
+      {pickerOpen && (
+        <ul id={`${pickerId}-list`} className="saved-replies-picker" role="listbox" aria-label={t('composer.savedReplies')}>
+          {matches.map((reply, i) => (
+            <li
+              key={reply.id}
+              id={`${pickerId}-${reply.id}`}
+              role="option"
+              aria-selected={i === Math.min(active, matches.length - 1)}
+              // mousedown, not click: the textarea keeps the focus and the caret.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                insert(reply);
+              }}
+            >
+              <span className="saved-reply-shortcut" dir="auto">
+                /{reply.shortcut}
+              </span>{' '}
+              <span className="saved-reply-title" dir="auto">
+                {reply.title}
+              </span>
+              <span className="saved-reply-text muted" dir="auto">
+                {reply.text}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {files.length > 0 && (
         <ul className="composer-files">
           {files.map((f) => (

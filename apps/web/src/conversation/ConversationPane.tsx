@@ -123,7 +123,7 @@ function CollisionBar({ collisions }: { collisions: Collisions }) {
           })}
         </span>
       )}
-      {typing.length > 0 && <span className="typing-indicator"> {t('collisions.typing', { names: typing.map((x) => x.name).join('، '), count: typing.length })}</span>}
+      {typing.length > 0 && <span className="typing-indicator"> {t('collisions.typing', { names: typing.map((x) => x.name ?? t('customer')).join('، '), count: typing.length })}</span>}
     </div>
   );
 }

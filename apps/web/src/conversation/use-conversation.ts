@@ -131,13 +131,14 @@ function mergeMessages(base: Message[], incoming: Message[]): Message[] {
 
 export interface Collisions {
   viewers: Viewer[];
-  typing: Array<{ agentId: string; name: string }>;
+  /** Agents writing a reply, and the customer writing in a live chat (agentId null). */
+  typing: Array<{ agentId: string | null; name: string | null }>;
 }
 
 /** Who else has the ticket open, and who is typing; this agent's own view and typing heartbeats. */
 export function useCollisions(ticketId: string): Collisions & { setTyping(typing: boolean): void } {
   const [viewers, setViewers] = useState<Viewer[]>([]);
-  const [typing, setTypingList] = useState<Array<{ agentId: string; name: string; until: number }>>([]);
+  const [typing, setTypingList] = useState<Array<{ agentId: string | null; name: string | null; until: number }>>([]);
   const typingState = useRef({ active: false, lastSent: 0, idle: null as ReturnType<typeof setTimeout> | null });
 
   const view = useCallback(async () => {
@@ -163,7 +164,7 @@ export function useCollisions(ticketId: string): Collisions & { setTyping(typing
   useSocketEvent<{ ticketId: string; agents: Viewer[] }>('viewing', (v) => {
     if (v.ticketId === ticketId) setViewers(v.agents);
   });
-  useSocketEvent<{ ticketId: string; agentId: string; name: string; isTyping: boolean }>('typing', (e) => {
+  useSocketEvent<{ ticketId: string; agentId: string | null; name: string | null; isTyping: boolean }>('typing', (e) => {
     if (e.ticketId !== ticketId) return;
     setTypingList((list) => {
       const rest = list.filter((x) => x.agentId !== e.agentId);
