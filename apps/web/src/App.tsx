@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
 import { getToken } from './api/client';
@@ -17,6 +17,8 @@ import { reportError } from './ui/toasts';
 
 // The board (and its charts) is its own chunk: not part of the inbox's first load.
 const SlaBoardPage = lazy(() => import('./board/SlaBoardPage'));
+// Admins only, and rarely: its own chunk too.
+const SettingsPage = lazy(() => import('./settings/SettingsPage'));
 
 export function App() {
   const session = useSessionState();
@@ -25,6 +27,22 @@ export function App() {
       <Toasts />
       {session.status === 'signed-in' ? <Shell /> : session.status === 'loading' ? <Loading /> : <LoginPage />}
     </BrowserRouter>
+  );
+}
+
+/** A page in its own chunk, with the loading line while it arrives. */
+function Lazy({ page }: { page: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Suspense
+      fallback={
+        <main id="main" className="center-page" aria-busy="true">
+          <p>{t('loading')}</p>
+        </main>
+      }
+    >
+      {page}
+    </Suspense>
   );
 }
 
@@ -81,6 +99,7 @@ function Shell() {
           <nav aria-label={t('nav.label')} className="topnav">
             <NavLink to="/inbox">{t('nav.inbox')}</NavLink>
             {supervisor && <NavLink to="/board">{t('nav.board')}</NavLink>}
+            {supervisor && <NavLink to="/settings">{t('nav.settings')}</NavLink>}
           </nav>
           <div className="topbar-end">
             <PreferencesMenu />
@@ -102,20 +121,9 @@ function Shell() {
         <Route path="/inbox" element={<Navigate to="/inbox/mine" replace />} />
         <Route path="/inbox/:view" element={<InboxPage />} />
         <Route path="/inbox/:view/:ticketId" element={<InboxPage />} />
-        <Route
-          path="/board"
-          element={
-            <Suspense
-              fallback={
-                <main id="main" className="center-page" aria-busy="true">
-                  <p>{t('loading')}</p>
-                </main>
-              }
-            >
-              <SlaBoardPage />
-            </Suspense>
-          }
-        />
+        <Route path="/board" element={<Lazy page={<SlaBoardPage />} />} />
+        <Route path="/settings" element={<Lazy page={<SettingsPage />} />} />
+        <Route path="/settings/:section" element={<Lazy page={<SettingsPage />} />} />
         <Route path="/login" element={<Navigate to="/inbox/mine" replace />} />
         <Route path="*" element={<Navigate to="/inbox/mine" replace />} />
       </Routes>
