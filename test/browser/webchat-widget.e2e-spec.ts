@@ -102,11 +102,33 @@ describe('web chat widget in the browser', () => {
     }, 10_000, 'the file on the ticket');
     expect(withFile.attachments[0]).toMatchObject({ contentType: 'image/png' });
 
+    // The agent's files: an image shows as a preview, a PDF downloads with its name.
+    const agentFile = async (name: string, type: string, content: Buffer) => {
+      const form = new FormData();
+      form.append('file', new Blob([content], { type }), name);
+      return ((await (await fetch(`${t.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${t.adminToken}` }, body: form })).json()) as any).id;
+    };
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await t.http.post(`/api/tickets/${ticket.id}/replies`, {
+      text: 'نقشه و فاکتور',
+      attachmentIds: [await agentFile('نقشه.png', 'image/png', png), await agentFile('فاکتور.pdf', 'application/pdf', Buffer.from('%PDF-1.4 invoice'))],
+    });
+    const withFiles = widget(page).locator('.msg.out', { hasText: 'نقشه و فاکتور' });
+    await withFiles.locator('img.thumb[alt="نقشه.png"]').waitFor();
+    await eventually(async () => ((await withFiles.locator('img.thumb').evaluate((img: any) => img.naturalWidth)) === 1 ? true : undefined), 5_000, 'the preview loaded');
+    const [download] = await Promise.all([page.waitForEvent('download'), withFiles.getByRole('button', { name: 'پیوست: فاکتور.pdf' }).click()]);
+    expect(download.suggestedFilename()).toBe('فاکتور.pdf');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of saved) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('%PDF-1.4 invoice');
+
     // A reload keeps the visitor (their token is in the site's localStorage) and shows the conversation.
     await page.reload();
     await widget(page).locator('button.launcher').click();
     await widget(page).locator('.msg.out', { hasText: 'فردا می‌رسد.' }).waitFor();
-    expect(await widget(page).locator('.msg').count()).toBe(3);
+    expect(await widget(page).locator('.msg').count()).toBe(4);
+    await widget(page).locator('.msg.out', { hasText: 'نقشه و فاکتور' }).locator('img.thumb').waitFor();
 
     // Closed chat, new reply: a badge on the launcher; opening the chat clears it.
     await widget(page).locator('button.close').click();

@@ -224,6 +224,60 @@ describe('web chat channel (/webchat + /widget.js)', () => {
     expect(fromEvil.status).toBe(403);
   });
 
+  it("lets a visitor download the files of their own conversation (an agent's and their own), by header token; nobody else", async () => {
+    const agent = await AgentClient.connect(t.url, t.adminToken, { batch: true });
+    open.push(agent);
+    const v = await visitor();
+    const token = v.session!.visitorToken;
+    const sent = await v.say('Can I have the invoice?', 'inv-1');
+    const { ticketId } = await agent.waitFor('message.created', (m) => m.id === sent.message.id);
+
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('%PDF-1.4 invoice 42')], { type: 'application/pdf' }), 'فاکتور ۴۲.pdf');
+    const uploaded = (await (await fetch(`${t.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${t.adminToken}` }, body: form })).json()) as any;
+    const reply = (await t.http.post(`/api/tickets/${ticketId}/replies`, { text: 'Here it is.', attachmentIds: [uploaded.id] })).body;
+    const onWidget = await eventually(async () => v.messages.find((m) => m.id === reply.id), 5_000, 'reply with the file');
+    expect(onWidget.attachments).toEqual([{ id: uploaded.id, filename: 'فاکتور ۴۲.pdf', contentType: 'application/pdf', size: 19 }]);
+
+    const get = (id: string, bearer: string | null, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/webchat/${channelId}/files/${id}`, { headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers } });
+    const res = await get(uploaded.id, token, { origin: 'https://shop.example' });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('%PDF-1.4 invoice 42');
+    expect(res.headers.get('content-type')).toContain('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('فاکتور ۴۲.pdf')}`);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+
+    // The visitor's own upload has an id in the answer, in history, and downloads too.
+    const own = new FormData();
+    own.append('file', new Blob([Buffer.from('PNGDATA')], { type: 'image/png' }), 'screenshot.png');
+    const ownAnswer = (await (await fetch(`${t.url}/webchat/${channelId}/files`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-client-message-id': 'shot-1' }, body: own })).json()) as any;
+    const ownFile = ownAnswer.message.attachments[0];
+    expect(ownFile).toEqual({ id: expect.any(String), filename: 'screenshot.png', contentType: 'image/png', size: 7 });
+    expect(await (await get(ownFile.id, token)).text()).toBe('PNGDATA');
+    const history = await v.history();
+    expect(history.messages.flatMap((m: any) => m.attachments)).toEqual([onWidget.attachments[0], ownFile]);
+
+    // Another visitor, a forged token, no token, a malformed id, an unknown id.
+    const stranger = await visitor();
+    expect((await get(uploaded.id, stranger.session!.visitorToken)).status).toBe(404);
+    expect((await get(uploaded.id, `${v.session!.visitorId}.forged`)).status).toBe(401);
+    expect((await get(uploaded.id, null)).status).toBe(401);
+    expect((await get('not-an-id', token)).status).toBe(404);
+    expect((await get('00000000-0000-4000-8000-000000000000', token)).status).toBe(404);
+    // An agent's upload not (yet) sent in any reply is nobody's conversation.
+    const loose = new FormData();
+    loose.append('file', new Blob([Buffer.from('draft')], { type: 'text/plain' }), 'draft.txt');
+    const draft = (await (await fetch(`${t.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${t.adminToken}` }, body: loose })).json()) as any;
+    expect((await get(draft.id, token)).status).toBe(404);
+
+    const preflight = await fetch(`${t.url}/webchat/${channelId}/files/${uploaded.id}`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
   it("tells the visitor outside business hours when the team is back; nothing inside them", async () => {
     const allDay = [['00:00', '24:00']];
     const week = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };

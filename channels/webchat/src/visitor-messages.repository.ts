@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { VisitorMessage } from './visitor-rooms';
+import { VisitorFile, VisitorMessage } from './visitor-rooms';
 
 const HISTORY_LIMIT = 50;
 
@@ -10,8 +10,13 @@ interface Row {
   text: string;
   created_at: Date;
   agent_name: string | null;
-  filenames: string[] | null;
+  files: VisitorFile[] | null;
 }
+
+// The visitor's view of a message: never a note or an event, never a reply that failed to go out.
+const MESSAGE_COLUMNS = `m.id, m.direction, m.text, m.created_at, a.name AS agent_name,
+  (SELECT json_agg(json_build_object('id', f.id, 'filename', f.filename, 'contentType', f.content_type, 'size', f.size) ORDER BY f.created_at)
+     FROM attachments f WHERE f.message_id = m.id) AS files`;
 
 /** A visitor's side of their conversations on one channel: messages only, never notes or events. */
 @Injectable()
@@ -21,8 +26,7 @@ export class VisitorMessagesRepository {
   /** The visitor's latest messages on the channel, oldest first; a reply that failed to go out is left out. */
   async recent(channelId: string, visitorId: string): Promise<VisitorMessage[]> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT m.id, m.direction, m.text, m.created_at, a.name AS agent_name,
-              (SELECT array_agg(f.filename ORDER BY f.created_at) FROM attachments f WHERE f.message_id = m.id) AS filenames
+      `SELECT ${MESSAGE_COLUMNS}
          FROM customer_identities ci
          JOIN tickets t ON t.customer_id = ci.customer_id AND t.channel_id = $1
          JOIN messages m ON m.ticket_id = t.id AND m.kind = 'message' AND m.delivery_status <> 'failed'
@@ -33,6 +37,35 @@ export class VisitorMessagesRepository {
       [channelId, visitorId],
     );
     return rows.reverse().map(toVisitorMessage);
+  }
+
+  /** One message as the visitor's widget shows it (after an upload: with its file's id). */
+  async message(id: string): Promise<VisitorMessage | null> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS}
+         FROM messages m
+         LEFT JOIN agents a ON a.id = m.author_id AND m.author_type = 'agent'
+        WHERE m.id = $1`,
+      [id],
+    );
+    return rows[0] ? toVisitorMessage(rows[0]) : null;
+  }
+
+  /**
+   * A stored file the visitor may download: one on a message (not a note) in their own conversation
+   * on this channel. Null for anything else, so a guessed id tells nothing.
+   */
+  async file(channelId: string, visitorId: string, attachmentId: string): Promise<{ filename: string; content_type: string; storage_key: string } | null> {
+    const rows = await this.dataSource.query(
+      `SELECT f.filename, f.content_type, f.storage_key
+         FROM attachments f
+         JOIN messages m ON m.id = f.message_id AND m.kind = 'message' AND m.channel_id = $1
+         JOIN tickets t ON t.id = m.ticket_id
+         JOIN customer_identities ci ON ci.customer_id = t.customer_id AND ci.channel_type = 'webchat' AND ci.external_id = $2
+        WHERE f.id = $3 AND f.storage_key IS NOT NULL`,
+      [channelId, visitorId, attachmentId],
+    );
+    return rows[0] ?? null;
   }
 
   /** The ticket's web chat visitors; none when the ticket is on another channel. */
@@ -88,6 +121,6 @@ function toVisitorMessage(row: Row): VisitorMessage {
     text: row.text,
     createdAt: new Date(row.created_at).toISOString(),
     agentName: row.agent_name,
-    attachments: (row.filenames ?? []).map((filename) => ({ filename })),
+    attachments: (row.files ?? []).map((f) => ({ ...f, size: Number(f.size) })),
   };
 }

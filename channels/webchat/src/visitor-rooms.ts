@@ -9,7 +9,15 @@ export interface VisitorMessage {
   createdAt: string;
   /** The replying agent's name; null for the visitor's own messages. */
   agentName: string | null;
-  attachments: Array<{ filename: string }>;
+  attachments: VisitorFile[];
+}
+
+/** A file on a message; the widget downloads it from /webchat/:channelId/files/:id with its visitor token. */
+export interface VisitorFile {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
 }
 
 /**

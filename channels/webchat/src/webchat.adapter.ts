@@ -51,7 +51,7 @@ export class WebchatAdapter implements ChannelAdapter<WebchatConfig> {
       text: message.text,
       createdAt: new Date().toISOString(),
       agentName: message.agent?.name ?? null,
-      attachments: message.attachments.map((a) => ({ filename: a.filename })),
+      attachments: message.attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
     });
     // The widget reports receipt and reading by our own message id.
     return { providerMessageId: message.messageId };

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@pasokh/config';
 import { memoryStorage } from 'multer';
 import { WebhooksModule } from '@pasokh/webhooks';
 import { DeliveryModule } from '@pasokh/delivery';
+import { MessagesModule } from '@pasokh/messages';
 import { SlaModule } from '@pasokh/sla';
 import { AgentTypingRelay } from './agent-typing.relay';
 import { VisitorAdmission } from './visitor-admission';
@@ -18,6 +19,7 @@ import { WidgetController } from './widget.controller';
   imports: [
     WebhooksModule,
     DeliveryModule,
+    MessagesModule,
     SlaModule,
     // Multer answers 413 itself once a file passes the limit, before it is all in memory.
     MulterModule.registerAsync({

@@ -16,8 +16,8 @@
   var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase().indexOf('fa') === 0 ? 'fa' : 'en';
   var storageKey = 'pasokh.webchat.' + channelId;
   var TEXT = {
-    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', sending: 'Sending…', failed: 'Not sent. Click to try again.', offline: 'Reconnecting…', unavailable: 'The chat is not available right now.', title: 'Chat', you: 'You', file: 'File:', unread: '%d new', typing: '%s is typing…', attach: 'Attach a file', tooLarge: '%s is larger than %d MB.', away: 'We are away right now. Leave a message: we answer from %s.', awayNoTime: 'We are away right now. Leave a message: we will answer soon.' },
-    fa: { open: 'گفتگو با ما', close: 'بستن گفتگو', placeholder: 'پیام خود را بنویسید…', send: 'ارسال', sending: 'در حال ارسال…', failed: 'ارسال نشد. برای تلاش دوباره کلیک کنید.', offline: 'در حال اتصال دوباره…', unavailable: 'گفتگو اکنون در دسترس نیست.', title: 'گفتگو', you: 'شما', file: 'پیوست:', unread: '%d پیام تازه', typing: '%s در حال نوشتن است…', attach: 'پیوست فایل', tooLarge: '%s بزرگ‌تر از %d مگابایت است.', away: 'اکنون در دسترس نیستیم. پیام بگذارید: از %s پاسخ می‌دهیم.', awayNoTime: 'اکنون در دسترس نیستیم. پیام بگذارید: به‌زودی پاسخ می‌دهیم.' },
+    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', sending: 'Sending…', failed: 'Not sent. Click to try again.', offline: 'Reconnecting…', unavailable: 'The chat is not available right now.', title: 'Chat', you: 'You', file: 'File:', unread: '%d new', typing: '%s is typing…', attach: 'Attach a file', tooLarge: '%s is larger than %d MB.', away: 'We are away right now. Leave a message: we answer from %s.', awayNoTime: 'We are away right now. Leave a message: we will answer soon.', fileFailed: 'The file could not be downloaded. Try again.' },
+    fa: { open: 'گفتگو با ما', close: 'بستن گفتگو', placeholder: 'پیام خود را بنویسید…', send: 'ارسال', sending: 'در حال ارسال…', failed: 'ارسال نشد. برای تلاش دوباره کلیک کنید.', offline: 'در حال اتصال دوباره…', unavailable: 'گفتگو اکنون در دسترس نیست.', title: 'گفتگو', you: 'شما', file: 'پیوست:', unread: '%d پیام تازه', typing: '%s در حال نوشتن است…', attach: 'پیوست فایل', tooLarge: '%s بزرگ‌تر از %d مگابایت است.', away: 'اکنون در دسترس نیستیم. پیام بگذارید: از %s پاسخ می‌دهیم.', awayNoTime: 'اکنون در دسترس نیستیم. پیام بگذارید: به‌زودی پاسخ می‌دهیم.', fileFailed: 'دریافت فایل ممکن نشد. دوباره تلاش کنید.' },
   }[lang];
   var dir = lang === 'fa' ? 'rtl' : 'ltr';
   var timeFormat = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR' : undefined, { hour: '2-digit', minute: '2-digit' });
@@ -41,6 +41,10 @@
     '.msg{max-width:80%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere}' +
     '.in{align-self:flex-end;background:#2457c5;color:#fff}' +
     '.out{align-self:flex-start;background:#fff;border:1px solid #d9e2ec}' +
+    '.file{display:block}' +
+    '.file-link{background:none;border:0;padding:0;color:inherit;font:inherit;text-decoration:underline;cursor:pointer;text-align:start;overflow-wrap:anywhere}' +
+    '.file-link:focus-visible{outline:3px solid #f5b400;outline-offset:2px}' +
+    '.thumb{display:block;max-width:100%;max-height:180px;border-radius:6px;margin:4px 0;cursor:pointer}' +
     '.meta{display:block;font-size:11px;opacity:.75;margin-top:2px}' +
     '.failed{background:#fde8e8;color:#8a1c1c;cursor:pointer}' +
     '.status{font-size:12px;color:#8a1c1c;padding:0 12px}' +
@@ -109,8 +113,7 @@
     var el = element || shown[message.id] || document.createElement('div');
     el.className = 'msg ' + (message.direction === 'inbound' ? 'in' : 'out');
     el.textContent = message.text;
-    var files = (message.attachments || []).map(function (a) { return TEXT.file + ' ' + a.filename; }).join('\n');
-    if (files) el.textContent += (message.text ? '\n' : '') + files;
+    (message.attachments || []).forEach(function (file) { el.appendChild(fileElement(file)); });
     var meta = document.createElement('span');
     meta.className = 'meta';
     meta.textContent = (message.direction === 'inbound' ? TEXT.you : message.agentName || TEXT.title) + ' · ' + timeFormat.format(new Date(message.createdAt));
@@ -119,6 +122,56 @@
     if (!el.parentNode) log.appendChild(el);
     log.scrollTop = log.scrollHeight;
     return el;
+  }
+
+  /**
+   * A file in the conversation: a button that downloads it, and a preview for a small image. Fetched
+   * with the visitor token in a header (never in a URL), so the page gets a blob: URL.
+   */
+  function fileElement(file) {
+    var el = document.createElement('span');
+    el.className = 'file';
+    if (!file.id) { // still uploading
+      el.textContent = TEXT.file + ' ' + file.filename;
+      return el;
+    }
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'file-link';
+    button.textContent = TEXT.file + ' ' + file.filename;
+    button.addEventListener('click', function () { download(file); });
+    el.appendChild(button);
+    if (/^image\/(png|jpeg|gif|webp)$/.test(file.contentType) && file.size <= 2 * 1024 * 1024) {
+      var image = document.createElement('img');
+      image.className = 'thumb';
+      image.alt = file.filename;
+      image.addEventListener('click', function () { download(file); });
+      fetchFile(file).then(function (blob) { image.src = URL.createObjectURL(blob); }, function () { image.remove(); });
+      el.insertBefore(image, button);
+    }
+    return el;
+  }
+  function fetchFile(file) {
+    return fetch(base + '/webchat/' + encodeURIComponent(channelId) + '/files/' + encodeURIComponent(file.id), { headers: { authorization: 'Bearer ' + token() } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.blob();
+      });
+  }
+  function download(file) {
+    fetchFile(file).then(function (blob) {
+      var link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = file.filename;
+      link.hidden = true;
+      root.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+    }, function () {
+      setStatus(TEXT.fileFailed);
+      setTimeout(function () { if (statusLine.textContent === TEXT.fileFailed) setStatus(''); }, 5000);
+    });
   }
 
   /** Tells the server the visitor's widget received replies, or the visitor saw them (batched, once each). */

@@ -48,6 +48,7 @@ export interface InboundMessage {
 }
 
 export interface OutboundAttachment {
+  id: string;
   filename: string;
   contentType: string;
   size: number;
