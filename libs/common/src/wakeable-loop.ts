@@ -9,6 +9,8 @@ export class WakeableLoop {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  // A wake that came while a round ran: that round may have looked before the new work arrived.
+  private wokenDuringRound = false;
 
   constructor(
     private readonly logger: Logger,
@@ -24,7 +26,8 @@ export class WakeableLoop {
   }
 
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenDuringRound = true;
   }
 
   async stop(): Promise<void> {
@@ -36,8 +39,10 @@ export class WakeableLoop {
   private async run(): Promise<void> {
     while (this.running) {
       let delay: number;
+      this.wokenDuringRound = false;
       try {
         delay = await this.round();
+        if (this.wokenDuringRound) delay = 0;
       } catch (error) {
         this.logger.error({ err: error }, 'background round failed; retrying');
         delay = this.errorDelayMs;
@@ -48,11 +53,12 @@ export class WakeableLoop {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeUp = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
