@@ -6,6 +6,7 @@ import { SlaClocks1764000000004 } from './1764000000004-sla-clocks';
 import { EmailChannel1764000000005 } from './1764000000005-email-channel';
 import { IngestBatch1764000000006 } from './1764000000006-ingest-batch';
 import { SavedReplies1764000000007 } from './1764000000007-saved-replies';
+import { ChannelAssignment1764000000008 } from './1764000000008-channel-assignment';
 
 /** Every migration, oldest first. A new migration is added here by hand, as its SQL is reviewed. */
-export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001, AgentPresence1764000000002, SlaConfiguration1764000000003, SlaClocks1764000000004, EmailChannel1764000000005, IngestBatch1764000000006, SavedReplies1764000000007];
+export const MIGRATIONS = [InitialSchema1764000000000, IngestFunction1764000000001, AgentPresence1764000000002, SlaConfiguration1764000000003, SlaClocks1764000000004, EmailChannel1764000000005, IngestBatch1764000000006, SavedReplies1764000000007, ChannelAssignment1764000000008];

@@ -6,6 +6,7 @@ import { TelegramModule } from '@channels/telegram';
 import { TwilioSmsModule } from '@channels/twilio-sms';
 import { WebchatModule } from '@channels/webchat';
 import { AgentsModule } from '@pasokh/agents';
+import { AssignmentModule } from '@pasokh/assignment';
 import { AuditModule } from '@pasokh/audit';
 import { AuthModule } from '@pasokh/auth';
 import { ChannelCoreModule } from '@pasokh/channel-core';
@@ -51,6 +52,7 @@ export class AppModule {
         SlaModule,
         ReportsModule,
         SavedRepliesModule,
+        AssignmentModule,
       ],
       controllers: [HealthController],
     };

@@ -63,6 +63,16 @@ export class PresenceRepository {
     return rows.map((r) => r.agent_id);
   }
 
+  /** Active agents who are online now (a live connection, status online), for work that goes to people who are here. */
+  async onlineAgentIds(manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT a.id FROM agents a
+        WHERE a.active AND a.presence_status = 'online'
+          AND EXISTS (SELECT 1 FROM agent_connections c WHERE c.agent_id = a.id AND c.last_seen_at >= now() - ${STALE_SQL})`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Presence of these agents (all agents when null). */
   async presence(agentIds: string[] | null, manager: EntityManager = this.dataSource.manager): Promise<AgentPresence[]> {
     const rows: Array<{ id: string; status: PresenceStatus; last_seen_at: Date | null }> = await manager.query(

@@ -15,6 +15,11 @@ export class ChannelEntity {
   @Column('text', { nullable: true, select: false }) secrets: string | null;
   @Column('text', { name: 'inbound_token_hash', nullable: true, select: false }) inboundTokenHash: string | null;
   @Column('boolean') active: boolean;
+  /** New tickets go to an online agent (libs/assignment). */
+  @Column('boolean', { name: 'auto_assign' }) autoAssign: boolean;
+  /** New tickets go to this team. */
+  @Column('uuid', { name: 'route_team_id', nullable: true }) routeTeamId: string | null;
+  @Column('integer', { name: 'max_open_per_agent', nullable: true }) maxOpenPerAgent: number | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'last_error_at', nullable: true }) lastErrorAt: Date | null;
   @Column('timestamptz', { name: 'last_message_at', nullable: true }) lastMessageAt: Date | null;

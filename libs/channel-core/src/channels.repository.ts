@@ -32,6 +32,10 @@ export class ChannelsRepository {
     await manager.update(ChannelEntity, { id }, patch);
   }
 
+  async teamExists(teamId: string): Promise<boolean> {
+    return (await this.dataSource.query('SELECT 1 FROM teams WHERE id = $1', [teamId])).length > 0;
+  }
+
   async recordError(id: string, error: string): Promise<void> {
     await this.dataSource.manager.update(ChannelEntity, { id }, { lastError: error.slice(0, 2000), lastErrorAt: new Date() });
   }

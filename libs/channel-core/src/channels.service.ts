@@ -9,7 +9,7 @@ import { ChannelAdapterRegistry } from './channel-adapter.registry';
 import { ChannelEntity, ConnectionState } from './channel.entity';
 import { ChannelsErrorCode, ChannelsException } from './channels.exception';
 import { ChannelsRepository } from './channels.repository';
-import { ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { ChannelAssignmentDto, ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
 import { mergeSecrets, SecretBox, splitSecrets } from './secret-box';
 
 export interface ChannelWithSecrets {
@@ -63,6 +63,7 @@ export class ChannelsService {
     await adapter.checkCredentials({ id: '', type: input.type, name: input.name, config });
     const { publicPart, secrets } = splitSecrets(config, adapter.secretFields);
     const inboundToken = adapter.usesInboundToken ? `psk_c_${randomBytes(32).toString('base64url')}` : undefined;
+    const assignment = await this.assignmentColumns(input.assignment ?? { auto: false, teamId: null, maxOpenPerAgent: null });
     const id = await this.tx.run(async ({ manager }) => {
       const id = await this.channels.insert(manager, {
         type: input.type,
@@ -71,8 +72,9 @@ export class ChannelsService {
         secrets: Object.keys(secrets).length ? this.box.seal(secrets) : null,
         inboundTokenHash: inboundToken ? hashInboundToken(inboundToken) : null,
         active: true,
+        ...assignment,
       });
-      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart } });
+      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart, assignment: input.assignment } });
       return id;
     });
     await this.afterSave(id);
@@ -85,6 +87,7 @@ export class ChannelsService {
     const patch: Partial<ChannelEntity> = {};
     if (input.name !== undefined) patch.name = input.name.trim();
     if (input.active !== undefined) patch.active = input.active;
+    if (input.assignment) Object.assign(patch, await this.assignmentColumns(input.assignment));
     if (input.config) {
       // Secrets are write-only: a client that never saw them sends the config without them.
       const stored = splitSecrets(current.channel.config, adapter.secretFields).secrets;
@@ -101,12 +104,20 @@ export class ChannelsService {
         action: 'channel.updated',
         entityType: 'channel',
         entityId: id,
-        data: { name: patch.name, active: patch.active, config: patch.config },
+        data: { name: patch.name, active: patch.active, config: patch.config, assignment: input.assignment },
       });
     });
     this.resolved.delete(id);
     await this.afterSave(id);
     return this.get(id);
+  }
+
+  private async assignmentColumns(input: ChannelAssignmentDto): Promise<Pick<ChannelEntity, 'autoAssign' | 'routeTeamId' | 'maxOpenPerAgent'>> {
+    const teamId = input.teamId ?? null;
+    if (teamId && !(await this.channels.teamExists(teamId))) {
+      throw new ChannelsException(ChannelsErrorCode.INVALID_CONFIG, `assignment.teamId: no team has the id ${teamId} (GET /api/teams)`);
+    }
+    return { autoAssign: input.auto, routeTeamId: teamId, maxOpenPerAgent: input.maxOpenPerAgent ?? null };
   }
 
   /** Lets the adapter tell the provider about the channel (e.g. setWebhook), then tells listeners. */
@@ -162,6 +173,7 @@ export class ChannelsService {
       name: channel.name,
       active: channel.active,
       config: channel.config,
+      assignment: { auto: channel.autoAssign, teamId: channel.routeTeamId, maxOpenPerAgent: channel.maxOpenPerAgent },
       ...(adapter.webhookPath ? { webhookUrl: this.config.publicUrl + adapter.webhookPath(channel.id) } : {}),
       health: {
         lastError: channel.lastError,

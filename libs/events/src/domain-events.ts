@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 
 /**
- * Facts the domain publishes after their transaction commits (and two live signals, the typing ones,
+ * Facts the domain publishes after their transaction commits (and live signals — typing, presence —
  * that nothing stores). Realtime and workers listen.
  */
 export type DomainEvent =
@@ -25,6 +25,8 @@ export type DomainEvent =
   | { type: 'team.changed'; teamId: string }
   /** An agent started or stopped writing a reply on a ticket (not a note): the customer's chat may show it. */
   | { type: 'agent.typing'; ticketId: string; agentId: string; name: string; isTyping: boolean }
+  /** An agent came online, went away or left (the auto-assigner hands waiting tickets to who is here). */
+  | { type: 'agent.presence'; agentId: string; status: 'online' | 'away' | 'offline' }
   /** A customer is writing in a live chat (the web chat): the agents viewing the ticket see it. */
   | { type: 'customer.typing'; ticketId: string; customerId: string; name: string | null; isTyping: boolean };
 

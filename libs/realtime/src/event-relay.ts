@@ -76,6 +76,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
         this.namespace.get()?.to(rooms.ticket(event.ticketId)).emit('typing', { ticketId: event.ticketId, agentId: null, customerId: event.customerId, name: event.name, isTyping: event.isTyping });
         return;
       case 'agent.typing':
+      case 'agent.presence':
       case 'outbox.enqueued':
       case 'sla.scheduled':
       case 'channel.saved':

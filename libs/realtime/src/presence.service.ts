@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PresenceRepository, PresenceStatus } from '@pasokh/agents';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { DomainEvents } from '@pasokh/events';
 import { randomUUID } from 'node:crypto';
 import { AgentSocket, rooms } from './agent-socket';
 import { Broadcaster } from './broadcaster';
@@ -24,6 +25,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly presence: PresenceRepository,
     private readonly broadcaster: Broadcaster,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,6 +72,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     if (!current || this.lastSent.get(agentId) === current.status) return;
     this.lastSent.set(agentId, current.status);
     this.broadcaster.emit([rooms.allAgents], 'presence.updated', { agentId, status: current.status, lastSeenAt: current.lastSeenAt?.toISOString() ?? null });
+    this.events.publish({ type: 'agent.presence', agentId, status: current.status });
   }
 
   private async beat(): Promise<void> {

@@ -1,11 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { CHANNEL_TYPES, ChannelType, ConnectionState } from '../channel.entity';
+
+/** Who the channel's new tickets go to. */
+export class ChannelAssignmentDto {
+  @ApiProperty({ description: 'assign new and waiting tickets to an online agent with room' }) @IsBoolean() auto: boolean;
+  @ApiProperty({ nullable: true, description: "the team new tickets go to; with auto, only its members get them" })
+  @IsOptional()
+  @IsUUID()
+  teamId: string | null;
+  @ApiProperty({ nullable: true, description: 'auto: at most this many open tickets per agent; null = no cap' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxOpenPerAgent: number | null;
+}
 
 export class CreateChannelDto {
   @ApiProperty({ enum: CHANNEL_TYPES }) @IsIn(CHANNEL_TYPES) type: ChannelType;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ description: 'by type, see API.md; secret fields are write-only' }) @IsObject() config: Record<string, unknown>;
+  @ApiPropertyOptional({ type: ChannelAssignmentDto, description: 'default: manual, no team' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelAssignmentDto)
+  assignment?: ChannelAssignmentDto;
 }
 
 export class UpdateChannelDto {
@@ -15,6 +36,7 @@ export class UpdateChannelDto {
   @IsObject()
   config?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ type: ChannelAssignmentDto }) @IsOptional() @ValidateNested() @Type(() => ChannelAssignmentDto) assignment?: ChannelAssignmentDto;
 }
 
 export class ChannelHealthDto {
@@ -32,6 +54,7 @@ export class ChannelDto {
   @ApiProperty() name: string;
   @ApiProperty() active: boolean;
   @ApiProperty({ description: 'the config without its secret fields' }) config: Record<string, unknown>;
+  @ApiProperty({ type: ChannelAssignmentDto }) assignment: ChannelAssignmentDto;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ type: ChannelHealthDto }) health: ChannelHealthDto;
   @ApiProperty() createdAt: string;
