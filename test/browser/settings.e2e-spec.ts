@@ -138,6 +138,30 @@ describe('settings in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("routes a channel's new tickets to a team, assigned to its online agents, up to a cap", async () => {
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Edit Bad hook' }).click();
+    const form = page.locator('form.settings-form');
+    await form.getByRole('heading', { name: 'Edit Bad hook' }).waitFor();
+    const assignment = form.getByRole('group', { name: 'Who gets new tickets' });
+    await assignment.getByLabel('Team').selectOption({ label: 'VIP' });
+    // The cap only matters with automatic assignment: hidden until then.
+    expect(await assignment.getByLabel(/Most open tickets per agent/).count()).toBe(0);
+    await assignment.getByRole('checkbox', { name: /Assign each new ticket to an online agent/ }).check();
+    await assignment.getByLabel(/Most open tickets per agent/).fill('3');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const vip = (await t.http.get('/api/teams')).body.items.find((x: any) => x.name === 'VIP');
+    await eventually(async () => {
+      const channel = (await channels()).find((c: any) => c.name === 'Bad hook');
+      return channel.assignment.auto ? channel : undefined;
+    }).then((channel) => expect(channel.assignment).toEqual({ auto: true, teamId: vip.id, maxOpenPerAgent: 3 }));
+    // Editing again shows what is stored.
+    await page.getByRole('button', { name: 'Edit Bad hook' }).click();
+    expect(await assignment.getByLabel(/Most open tickets per agent/).inputValue()).toBe('3');
+    await snap('settings-channel-assignment');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('sets up business hours (the Iranian week by default) and an SLA policy that counts them', async () => {
     await page.goto('/settings/sla?lang=en');
     await page.getByRole('heading', { name: 'SLA policies' }).waitFor();

@@ -15,8 +15,14 @@ interface ChannelRow {
   name: string;
   active: boolean;
   config: Record<string, unknown>;
+  assignment: Assignment;
   webhookUrl?: string;
   health: { lastError: string | null; lastErrorAt: string | null; lastMessageAt: string | null; connection?: { state: string } };
+}
+interface Assignment {
+  auto: boolean;
+  teamId: string | null;
+  maxOpenPerAgent: number | null;
 }
 interface Created extends ChannelRow {
   inboundToken?: string;
@@ -108,8 +114,10 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
   const [name, setName] = useState(editing?.name ?? '');
   const [values, setValues] = useState<FormValues>(() => (editing ? valuesFrom(editing.type, editing.config) : initialValues('webchat')));
   const calendars = useList<{ id: string; name: string }>('/api/calendars');
+  const teams = useList<{ id: string; name: string }>('/api/teams');
+  const [assignment, setAssignment] = useState<Assignment>(editing?.assignment ?? { auto: false, teamId: null, maxOpenPerAgent: null });
   const { submit, error, busy } = useSubmit(async () => {
-    const body = { name: name.trim(), config: toConfig(type, values) };
+    const body = { name: name.trim(), config: toConfig(type, values), assignment };
     onSaved(
       editing
         ? await api<Created>(`/api/channels/${editing.id}`, { method: 'PATCH', body })
@@ -201,6 +209,41 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
           </div>
         );
       })}
+      <fieldset className="field assignment">
+        <legend>{t('channels.assignment.legend')}</legend>
+        <div className="field">
+          <label htmlFor={`${id}-team`}>{t('channels.assignment.team')}</label>
+          <select id={`${id}-team`} value={assignment.teamId ?? ''} onChange={(e) => setAssignment((a) => ({ ...a, teamId: e.target.value || null }))}>
+            <option value="">{t('channels.assignment.noTeam')}</option>
+            {(teams.items ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-check">
+          <input id={`${id}-auto`} type="checkbox" checked={assignment.auto} onChange={(e) => setAssignment((a) => ({ ...a, auto: e.target.checked }))} />
+          <label htmlFor={`${id}-auto`}>{t('channels.assignment.auto')}</label>
+        </div>
+        {assignment.auto && (
+          <div className="field">
+            <label htmlFor={`${id}-max`}>
+              {t('channels.assignment.maxOpen')} <span className="muted">{t('optional')}</span>
+            </label>
+            <input
+              id={`${id}-max`}
+              type="number"
+              min={1}
+              max={1000}
+              dir="ltr"
+              value={assignment.maxOpenPerAgent ?? ''}
+              onChange={(e) => setAssignment((a) => ({ ...a, maxOpenPerAgent: e.target.value ? Number(e.target.value) : null }))}
+            />
+            <p className="muted field-hint">{t('channels.assignment.maxOpenHint')}</p>
+          </div>
+        )}
+      </fieldset>
       <FormError error={error} />
       <div className="form-actions">
         {editing && (
