@@ -83,6 +83,8 @@ describe('auto assignment (a channel routes its tickets)', () => {
     expect(await assignedTo(first)).toBe(agents.Azadeh.id);
     const update = await azadehSocket.waitFor('ticket.updated', (p) => p.id === first && p.assigneeId === agents.Azadeh.id);
     expect(update.teamId).toBe(sales);
+    // And a notice on her own sockets, by nobody: the channel's rule.
+    expect(await azadehSocket.waitFor('ticket.assigned', (p) => p.ticket.id === first)).toMatchObject({ by: null });
 
     // Babak joins. Azadeh has 1 open, Babak 0: Babak. Then 1 and 1: Azadeh was assigned longer ago.
     await online('Babak');

@@ -56,6 +56,22 @@ describe.each([
     expect(a.events.slice(before).filter((e) => e.name.startsWith('message') || e.name.startsWith('ticket'))).toEqual([]);
   });
 
+  it('tells an agent, on their own sockets only, that a colleague gave them a ticket; taking one yourself is no news', async () => {
+    const nasrin = await newAgent('Nasrin');
+    const omid = await newAgent('Omid');
+    const [nasrinSocket, omidSocket] = [await connect(nasrin.token), await connect(omid.token)];
+    const res = await inbound(t.http, channel, { externalMessageId: 'assign-1', from: { externalId: 'assign-customer', name: 'Reza' }, text: 'help' });
+    expect((await t.http.patch(`/api/tickets/${res.body.ticketId}`, { assigneeId: nasrin.id })).status).toBe(200);
+    const notice = await nasrinSocket.waitFor('ticket.assigned', (p) => p.ticket.id === res.body.ticketId);
+    expect(notice).toMatchObject({ ticket: { id: res.body.ticketId, assigneeId: nasrin.id, customer: { name: 'Reza' } }, by: { name: expect.any(String) } });
+    // Omid takes it himself: nobody is told (Nasrin sees the ticket.updated like everyone).
+    expect((await t.http.as(omid.token).patch(`/api/tickets/${res.body.ticketId}`, { assigneeId: omid.id })).status).toBe(200);
+    await nasrinSocket.waitFor('ticket.updated', (p) => p.id === res.body.ticketId && p.assigneeId === omid.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(omidSocket.of('ticket.assigned')).toEqual([]);
+    expect(nasrinSocket.of('ticket.assigned')).toHaveLength(1);
+  });
+
   it('pushes REST changes: ticket updates, notes (to agents), replies and their delivery status', async () => {
     const a = await connect(t.adminToken);
     const { ticketId } = (await inbound(t.http, channel, { externalMessageId: 'rt-2', from: { externalId: 'rt-2' }, text: 'x' })).body;

@@ -73,6 +73,10 @@ export class AutoAssigner implements OnApplicationBootstrap, OnModuleDestroy {
           },
         });
         tx.afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: ticket.id }));
+        if (agent) {
+          const assigneeId = agent.agentId;
+          tx.afterCommit(() => this.events.publish({ type: 'ticket.assigned', ticketId: ticket.id, assigneeId, byAgentId: null }));
+        }
         changed++;
       }
       return queue.length === BATCH && changed > 0 ? BATCH : changed;

@@ -23,6 +23,8 @@ export type DomainEvent =
   | { type: 'channel.saved'; channelId: string }
   /** A team's members or restriction changed. */
   | { type: 'team.changed'; teamId: string }
+  /** A ticket was given to an agent by someone else (a colleague: byAgentId; the auto-assigner: null). */
+  | { type: 'ticket.assigned'; ticketId: string; assigneeId: string; byAgentId: string | null }
   /** An agent started or stopped writing a reply on a ticket (not a note): the customer's chat may show it. */
   | { type: 'agent.typing'; ticketId: string; agentId: string; name: string; isTyping: boolean }
   /** An agent came online, went away or left (the auto-assigner hands waiting tickets to who is here). */

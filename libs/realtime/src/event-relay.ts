@@ -71,6 +71,9 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
       case 'sla.breached':
         this.enqueue(event.ticketId, () => this.prepareSlaAlert(event));
         return;
+      case 'ticket.assigned':
+        this.enqueue(event.ticketId, () => this.prepareAssignedNotice(event));
+        return;
       case 'customer.typing':
         // agentId null: the customer, shown in the conversation's typing line like an agent.
         this.namespace.get()?.to(rooms.ticket(event.ticketId)).emit('typing', { ticketId: event.ticketId, agentId: null, customerId: event.customerId, name: event.name, isTyping: event.isTyping });
@@ -131,6 +134,15 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
   private async prepareSlaAlert(event: Extract<DomainEvent, { type: 'sla.warning' | 'sla.breached' }>): Promise<Emit | null> {
     const found = await this.ticketLoader.load(event.ticketId);
     return found && (() => this.broadcaster.emit(audience(found.restrictedTeamId), event.type, { metric: event.metric, dueAt: event.dueAt, ticket: found.ticket }));
+  }
+
+  /** `ticket.assigned` to the assignee's own sockets only: the ticket and who gave it (null: auto assignment). */
+  private async prepareAssignedNotice(event: Extract<DomainEvent, { type: 'ticket.assigned' }>): Promise<Emit | null> {
+    const [found, by] = await Promise.all([this.ticketLoader.load(event.ticketId), event.byAgentId ? this.agents.findById(event.byAgentId) : null]);
+    // Reassigned again before this went out: the earlier assignee gets no stale notice.
+    if (!found || found.ticket.assigneeId !== event.assigneeId) return null;
+    const payload = { ticket: found.ticket, by: by ? { id: by.id, name: by.name } : null };
+    return () => this.namespace.get()?.to(rooms.agent(event.assigneeId)).emit('ticket.assigned', payload);
   }
 
   /** Team members or restriction changed: rebuild who is in the team's rooms, on every instance. */

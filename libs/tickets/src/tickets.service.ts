@@ -110,6 +110,11 @@ export class TicketsService {
         await this.tickets.update(manager, id, patch);
         await this.audit.record(manager, { type: 'agent', id: principal.agentId }, { action: 'ticket.updated', entityType: 'ticket', entityId: id, data: changes });
         afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
+        // Taking a ticket yourself needs no notice; being given one does.
+        if (patch.assigneeId && patch.assigneeId !== principal.agentId) {
+          const assigneeId = patch.assigneeId;
+          afterCommit(() => this.events.publish({ type: 'ticket.assigned', ticketId: id, assigneeId, byAgentId: principal.agentId }));
+        }
       }
       if (patch.status) await this.sla.onTicketEvent(tx, id, { kind: 'status', at: new Date(), from: ticket.status, to: patch.status });
       const row = await this.tickets.view(id, manager, undefined, principal.agentId);
