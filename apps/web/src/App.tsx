@@ -13,6 +13,7 @@ import { PreferencesMenu } from './prefs/PreferencesMenu';
 import { connectSocket, disconnectSocket, useSocketEvent } from './realtime/socket';
 import { ConnectionBanner } from './ui/ConnectionBanner';
 import { Toasts } from './ui/Toasts';
+import { useAttention } from './notify/use-attention';
 import { reportError } from './ui/toasts';
 
 // The board (and its charts) is its own chunk: not part of the inbox's first load.
@@ -80,6 +81,7 @@ function Shell() {
   useEffect(() => installShortcuts(), []);
   useCommand('help', () => setHelpOpen((open) => !open));
   usePresenceUpdates();
+  useAttention(agent.id);
   // The socket refused the token (expired, revoked, agent deactivated): the REST check signs out.
   useSocketEvent<{ code?: string }>('connect_error', (error) => {
     if (error.code === 'INVALID_TOKEN' || error.code === 'MISSING_TOKEN') refreshSession(true).catch(() => undefined);

@@ -2,8 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { reportError } from '../ui/toasts';
 import { type Calendar, type Digits, type Language, savePreferences, setLocalLanguage, usePreferences } from './preferences';
 import { getToken } from '../api/client';
+import { turnDesktopOff, turnDesktopOn, useDesktopNotifications } from '../notify/attention';
 
-/** Language, calendar and digits: the agent's own settings, stored on the server. */
+/** Language, calendar and digits (the agent's own settings, stored on the server); desktop notifications (this browser's). */
 export function PreferencesMenu() {
   const { t } = useTranslation();
   const prefs = usePreferences();
@@ -33,8 +34,36 @@ export function PreferencesMenu() {
             <option value="arabext">{t('prefs.arabext')}</option>
           </select>
         </div>
+        <DesktopNotifications />
       </div>
     </details>
+  );
+}
+
+function DesktopNotifications() {
+  const { t } = useTranslation();
+  const state = useDesktopNotifications();
+  if (state === 'unsupported') return null;
+  return (
+    <div className="field" role="group" aria-labelledby="pref-desktop">
+      <span id="pref-desktop" className="field-label">
+        {t('prefs.desktop')}
+      </span>
+      {state === 'blocked' ? (
+        <p className="muted">{t('prefs.desktopBlocked')}</p>
+      ) : state === 'on' ? (
+        <>
+          <p className="muted">{t('prefs.desktopIsOn')}</p>
+          <button type="button" className="button button-small" onClick={turnDesktopOff}>
+            {t('prefs.desktopOff')}
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button button-small" onClick={() => void turnDesktopOn()}>
+          {t('prefs.desktopOn')}
+        </button>
+      )}
+    </div>
   );
 }
 
