@@ -61,12 +61,11 @@ describe('auto assignment (a channel routes its tickets)', () => {
     expect(created.body.assignment).toEqual({ auto: false, teamId: sales, maxOpenPerAgent: null });
   });
 
-  it("a manual channel with a team: its new tickets go to the team's queue, unassigned", async () => {
+  it("a manual channel with a team: its new tickets are born in the team, unassigned", async () => {
     const channel = await createApiChannel(t.http);
     await t.http.patch(`/api/channels/${channel.id}`, { assignment: { auto: false, teamId: sales, maxOpenPerAgent: null } });
     const id = await newTicket(channel);
-    await eventually(async () => ((await ticket(id)).teamId === sales ? true : undefined), 10_000, 'routed to Sales');
-    expect((await ticket(id)).assigneeId).toBeNull();
+    expect(await ticket(id)).toMatchObject({ teamId: sales, assigneeId: null });
   });
 
   it('waits for someone online, then spreads tickets by load and round robin, within the team and the cap', async () => {
@@ -75,7 +74,7 @@ describe('auto assignment (a channel routes its tickets)', () => {
     // Cyrus is online but not in Sales; nobody from Sales is: the ticket waits, in the team.
     await online('Cyrus');
     const first = await newTicket(channel);
-    await eventually(async () => ((await ticket(first)).teamId === sales ? true : undefined), 10_000, 'routed to Sales');
+    expect((await ticket(first)).teamId).toBe(sales);
     await stillUnassigned(first);
 
     // Azadeh comes online: the waiting ticket is hers, and every agent sees the change live.
@@ -120,5 +119,18 @@ describe('auto assignment (a channel routes its tickets)', () => {
     // Back from away: Azadeh gets it.
     expect(await everyone[0].emit('presence.set', { status: 'online' })).toMatchObject({ ok: true });
     expect(await assignedTo(next)).toBe(agents.Azadeh.id);
+  });
+
+  it("a restricted team's channel: its tickets never reach agents outside the team, not even the first push", async () => {
+    const vip = (await t.http.post('/api/teams', { name: 'VIP', restricted: true, memberIds: [agents.Babak.id] })).body.id;
+    const channel = await createApiChannel(t.http);
+    await t.http.patch(`/api/channels/${channel.id}`, { assignment: { auto: false, teamId: vip, maxOpenPerAgent: null } });
+    const [babak, azadeh] = [await online('Babak'), await online('Azadeh')];
+    const secret = await newTicket(channel);
+    expect(await babak.waitFor('ticket.created', (p) => p.id === secret)).toMatchObject({ teamId: vip });
+    await babak.waitFor('message.created', (p) => p.ticketId === secret);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(azadeh.events.filter((e) => e.payload?.id === secret || e.payload?.ticketId === secret)).toEqual([]);
+    expect((await t.http.as(agents.Azadeh.token).get(`/api/tickets/${secret}`)).status).toBe(404);
   });
 });

@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { PresenceRepository } from '@pasokh/agents';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Candidate } from './choose-agent';
 
-/** An unassigned open ticket whose channel routes it, with the channel's rule. */
+/** An unassigned open ticket on a channel that assigns automatically, with the channel's cap. */
 export interface QueuedTicket {
   id: string;
   teamId: string | null;
-  autoAssign: boolean;
-  routeTeamId: string | null;
   maxOpenPerAgent: number | null;
 }
 
 @Injectable()
 export class AssignmentRepository {
-  constructor(private readonly presence: PresenceRepository) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly presence: PresenceRepository,
+  ) {}
+
+  async anyAutoAssigning(): Promise<boolean> {
+    const rows: Array<{ any: boolean }> = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM channels WHERE auto_assign) AS any`);
+    return rows[0].any;
+  }
 
   /**
    * Only one instance assigns at a time (it counts every agent's load), for this transaction; false
@@ -25,22 +31,18 @@ export class AssignmentRepository {
     return rows[0].ok;
   }
 
-  /**
-   * Unassigned open tickets on channels that route them, oldest first: to an agent (auto), or, on
-   * manual channels, only those still without the channel's team.
-   */
+  /** Unassigned open tickets on channels that assign automatically, oldest first. */
   async queue(manager: EntityManager, limit: number): Promise<QueuedTicket[]> {
-    const rows: Array<{ id: string; team_id: string | null; auto_assign: boolean; route_team_id: string | null; max_open_per_agent: number | null }> = await manager.query(
-      `SELECT t.id, t.team_id, c.auto_assign, c.route_team_id, c.max_open_per_agent
+    const rows: Array<{ id: string; team_id: string | null; max_open_per_agent: number | null }> = await manager.query(
+      `SELECT t.id, t.team_id, c.max_open_per_agent
          FROM tickets t
-         JOIN channels c ON c.id = t.channel_id
+         JOIN channels c ON c.id = t.channel_id AND c.auto_assign
         WHERE t.assignee_id IS NULL AND t.status = 'open'
-          AND (c.auto_assign OR (c.route_team_id IS NOT NULL AND t.team_id IS NULL))
         ORDER BY t.created_at, t.id
         LIMIT ${limit}
         FOR UPDATE OF t SKIP LOCKED`,
     );
-    return rows.map((r) => ({ id: r.id, teamId: r.team_id, autoAssign: r.auto_assign, routeTeamId: r.route_team_id, maxOpenPerAgent: r.max_open_per_agent }));
+    return rows.map((r) => ({ id: r.id, teamId: r.team_id, maxOpenPerAgent: r.max_open_per_agent }));
   }
 
   /** The agents online now, with their teams and how many open tickets each has. */
@@ -58,9 +60,8 @@ export class AssignmentRepository {
     return rows.map((r) => ({ agentId: r.id, teamIds: r.team_ids, open: Number(r.open), lastAssignedAt: r.last_assigned_at ? new Date(r.last_assigned_at) : null }));
   }
 
-  /** Gives the ticket its team and, when there is one, its agent. */
-  async apply(manager: EntityManager, ticketId: string, change: { teamId: string | null; assigneeId: string | null }, at: Date): Promise<void> {
-    await manager.query(`UPDATE tickets SET team_id = $2, assignee_id = $3, updated_at = now() WHERE id = $1`, [ticketId, change.teamId, change.assigneeId]);
-    if (change.assigneeId) await manager.query(`UPDATE agents SET last_assigned_at = $2 WHERE id = $1`, [change.assigneeId, at]);
+  async assign(manager: EntityManager, ticketId: string, agentId: string, at: Date): Promise<void> {
+    await manager.query(`UPDATE tickets SET assignee_id = $2, updated_at = now() WHERE id = $1`, [ticketId, agentId]);
+    await manager.query(`UPDATE agents SET last_assigned_at = $2 WHERE id = $1`, [agentId, at]);
   }
 }
