@@ -4,7 +4,8 @@ import { getPreferences, subscribePreferences } from '../prefs/preferences';
 
 /**
  * i18next with one namespace per JSON file: `src/locales/<lng>/<ns>.json` (en, fa) are picked up
- * automatically. Persian is right-to-left: `<html dir="rtl" lang="fa">` follows the language.
+ * automatically and are in the first load. A lazy page brings its own (settings/locales, added when its
+ * chunk loads). Persian is right-to-left: `<html dir="rtl" lang="fa">` follows the language.
  */
 
 const files = import.meta.glob<Record<string, unknown>>('../locales/*/*.json', { eager: true, import: 'default' });

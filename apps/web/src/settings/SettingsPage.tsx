@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session';
@@ -6,7 +7,13 @@ import { ChannelsSettings } from './ChannelsSettings';
 import { SavedRepliesSettings } from './SavedRepliesSettings';
 import { SlaSettings } from './SlaSettings';
 import { TeamsSettings } from './TeamsSettings';
+import en from './locales/en.json';
+import fa from './locales/fa.json';
 import './settings.css';
+
+// Settings' strings come with its chunk: most agents never open it, so the first load does not carry them.
+i18next.addResourceBundle('en', 'settings', en);
+i18next.addResourceBundle('fa', 'settings', fa);
 
 const SECTIONS = ['channels', 'agents', 'teams', 'sla', 'savedReplies'] as const;
 type Section = (typeof SECTIONS)[number];
