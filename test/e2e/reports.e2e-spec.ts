@@ -27,6 +27,14 @@ describe('response-time reports', () => {
         [ids[i], fr, frBiz, res, resBiz, breached, i < 2, policy.id],
       );
     }
+    // Satisfaction: all three asked; ratings 5 and 2; the third never answered.
+    for (const [i, score] of [5, 2, null].entries()) {
+      await t.db.database.dataSource.query(
+        `INSERT INTO csat_surveys (ticket_id, channel_id, customer_id, message_id, score)
+         SELECT t.id, t.channel_id, t.customer_id, (SELECT m.id FROM messages m WHERE m.ticket_id = t.id LIMIT 1), $2 FROM tickets t WHERE t.id = $1`,
+        [ids[i], score],
+      );
+    }
     const report = await t.http.get(`/api/reports/response-times?from=2027-05-01T00:00:00Z&to=2027-06-01T00:00:00Z&groupBy=channel`);
     expect(report.status).toBe(200);
     const row = report.body.rows.find((r: { key: string }) => r.key === channel.id);
@@ -39,6 +47,7 @@ describe('response-time reports', () => {
       resolutionSec: { p50: 5400, p90: 6840, avg: 5400 },
       resolutionBusinessSec: { p50: 2700, p90: 3420, avg: 2700 },
       slaMetRatio: 0.5, // two tickets under a policy, one breached
+      csat: { surveys: 3, responses: 2, average: 3.5, satisfiedRatio: 0.5 },
     });
 
     const byDay = await t.http.get(`/api/reports/response-times?from=2027-05-01T00:00:00Z&to=2027-06-01T00:00:00Z&groupBy=day&timezone=Asia/Tehran`);
@@ -50,7 +59,8 @@ describe('response-time reports', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toContain('first_response_p50_sec');
-    expect(lines.find((l) => l.startsWith(channel.id))).toContain(',3,120,264,160,60,132,80,5400,6840,5400,2700,3420,2700,0.5');
+    expect(lines[0]).toContain('csat_average');
+    expect(lines.find((l) => l.startsWith(channel.id))).toContain(',3,120,264,160,60,132,80,5400,6840,5400,2700,3420,2700,0.5,3,2,3.5,0.5');
   });
 
   it('refuses bad ranges and zones, and agents', async () => {

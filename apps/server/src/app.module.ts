@@ -9,6 +9,7 @@ import { AgentsModule } from '@pasokh/agents';
 import { AssignmentModule } from '@pasokh/assignment';
 import { AuditModule } from '@pasokh/audit';
 import { AuthModule } from '@pasokh/auth';
+import { CsatModule } from '@pasokh/csat';
 import { ChannelCoreModule } from '@pasokh/channel-core';
 import { AppConfig, ConfigModule } from '@pasokh/config';
 import { CustomersModule } from '@pasokh/customers';
@@ -53,6 +54,7 @@ export class AppModule {
         ReportsModule,
         SavedRepliesModule,
         AssignmentModule,
+        CsatModule,
       ],
       controllers: [HealthController],
     };

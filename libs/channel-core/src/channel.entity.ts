@@ -20,6 +20,8 @@ export class ChannelEntity {
   /** New tickets go to this team. */
   @Column('uuid', { name: 'route_team_id', nullable: true }) routeTeamId: string | null;
   @Column('integer', { name: 'max_open_per_agent', nullable: true }) maxOpenPerAgent: number | null;
+  /** Ask the customer for a rating when an agent resolves a ticket (libs/csat). */
+  @Column('boolean', { name: 'csat_enabled' }) csatEnabled: boolean;
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'last_error_at', nullable: true }) lastErrorAt: Date | null;
   @Column('timestamptz', { name: 'last_message_at', nullable: true }) lastMessageAt: Date | null;

@@ -72,9 +72,10 @@ export class ChannelsService {
         secrets: Object.keys(secrets).length ? this.box.seal(secrets) : null,
         inboundTokenHash: inboundToken ? hashInboundToken(inboundToken) : null,
         active: true,
+        csatEnabled: input.csat ?? false,
         ...assignment,
       });
-      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart, assignment: input.assignment } });
+      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart, assignment: input.assignment, csat: input.csat } });
       return id;
     });
     await this.afterSave(id);
@@ -88,6 +89,7 @@ export class ChannelsService {
     if (input.name !== undefined) patch.name = input.name.trim();
     if (input.active !== undefined) patch.active = input.active;
     if (input.assignment) Object.assign(patch, await this.assignmentColumns(input.assignment));
+    if (input.csat !== undefined) patch.csatEnabled = input.csat;
     if (input.config) {
       // Secrets are write-only: a client that never saw them sends the config without them.
       const stored = splitSecrets(current.channel.config, adapter.secretFields).secrets;
@@ -104,7 +106,7 @@ export class ChannelsService {
         action: 'channel.updated',
         entityType: 'channel',
         entityId: id,
-        data: { name: patch.name, active: patch.active, config: patch.config, assignment: input.assignment },
+        data: { name: patch.name, active: patch.active, config: patch.config, assignment: input.assignment, csat: input.csat },
       });
     });
     this.resolved.delete(id);
@@ -174,6 +176,7 @@ export class ChannelsService {
       active: channel.active,
       config: channel.config,
       assignment: { auto: channel.autoAssign, teamId: channel.routeTeamId, maxOpenPerAgent: channel.maxOpenPerAgent },
+      csat: channel.csatEnabled,
       ...(adapter.webhookPath ? { webhookUrl: this.config.publicUrl + adapter.webhookPath(channel.id) } : {}),
       health: {
         lastError: channel.lastError,

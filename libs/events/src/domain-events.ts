@@ -23,6 +23,8 @@ export type DomainEvent =
   | { type: 'channel.saved'; channelId: string }
   /** A team's members or restriction changed. */
   | { type: 'team.changed'; teamId: string }
+  /** An agent resolved a ticket (a satisfaction survey may follow). */
+  | { type: 'ticket.resolved'; ticketId: string; byAgentId: string }
   /** A ticket was given to an agent by someone else (a colleague: byAgentId; the auto-assigner: null). */
   | { type: 'ticket.assigned'; ticketId: string; assigneeId: string; byAgentId: string | null }
   /** An agent started or stopped writing a reply on a ticket (not a note): the customer's chat may show it. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChannelsService, InboundAttachment, InboundFile, InboundLink, InboundMessage, PendingAttachment, ResolvedChannel } from '@pasokh/channel-core';
 import { normalizeEmail, normalizePhone, normalizeText } from '@pasokh/common';
 import { APP_CONFIG, AppConfig } from '@pasokh/config';
+import { CsatService } from '@pasokh/csat';
 import { searchText } from '@pasokh/customers';
 import { DomainEvents } from '@pasokh/events';
 import { AttachmentStorage, sanitizeMessageHtml, tooLarge } from '@pasokh/messages';
@@ -30,6 +31,7 @@ export class IngestService {
     private readonly storage: AttachmentStorage,
     private readonly events: DomainEvents,
     private readonly batcher: IngestBatcher,
+    private readonly csat: CsatService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,6 +43,14 @@ export class IngestService {
         return { messageId: edited.message_id, ticketId: edited.ticket_id, customerId: edited.customer_id, duplicate: false };
       }
       // The original never reached us: keep the edited text as the message.
+    }
+    if (!inbound.attachments?.length) {
+      // "5" a day after we asked how we did is a rating, not a new question (only such short texts cost a look).
+      const rating = await this.csat.answer(channel, { senderId: inbound.from.externalId, externalMessageId: inbound.externalMessageId, text: inbound.text });
+      if (rating) {
+        this.channels.noteMessage(channel.id, new Date());
+        return { ...rating, duplicate: false };
+      }
     }
     if (inbound.attachments?.some(isPending)) {
       // Check before downloading: a provider's retry of a stored message fetches nothing.

@@ -87,6 +87,27 @@ export class MessagesService {
     });
   }
 
+  /**
+   * A message from the system to the customer (a satisfaction survey), in the caller's transaction:
+   * sent like a reply, but no agent wrote it, so it is no response for the SLA clocks.
+   */
+  async sendSystemMessage(tx: Tx, ticket: { id: string; channelId: string }, text: string): Promise<string> {
+    const message = await this.messages.insert(tx.manager, {
+      ticketId: ticket.id,
+      channelId: ticket.channelId,
+      direction: 'outbound',
+      kind: 'message',
+      authorType: 'system',
+      authorId: null,
+      text,
+      deliveryStatus: 'queued',
+    });
+    await this.outbox.enqueue(tx.manager, DELIVER_MESSAGE, { messageId: message.id });
+    this.publishCreated(tx, ticket.id, message.id);
+    tx.afterCommit(() => this.events.publish({ type: 'outbox.enqueued' }));
+    return message.id;
+  }
+
   /** An internal note: visible to agents only, never sent. */
   async note(principal: Principal, ticketId: string, input: NoteDto): Promise<MessageDto> {
     if (!input.text.trim()) throw new MessagesException(MessagesErrorCode.EMPTY_MESSAGE, 'a note needs text');

@@ -80,6 +80,7 @@ export class EventRelay implements OnModuleInit, OnModuleDestroy {
         return;
       case 'agent.typing':
       case 'agent.presence':
+      case 'ticket.resolved':
       case 'outbox.enqueued':
       case 'sla.scheduled':
       case 'channel.saved':

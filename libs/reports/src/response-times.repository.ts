@@ -20,6 +20,10 @@ export interface ResponseTimeRow {
   res_biz_p90: number | null;
   res_biz_avg: number | null;
   sla_met_ratio: number | null;
+  csat_surveys: number;
+  csat_responses: number;
+  csat_avg: number | null;
+  csat_satisfied: number | null;
 }
 
 const GROUPS: Record<GroupBy, { key: string; label: string; join: string }> = {
@@ -34,7 +38,7 @@ const stats = (expr: string, name: string) =>
    percentile_cont(0.9) WITHIN GROUP (ORDER BY ${expr}) AS ${name}_p90,
    avg(${expr}) AS ${name}_avg`;
 
-/** Response times of the tickets created in [from, to), in SQL over the created_at index: never all tickets in memory. */
+/** Response times (and satisfaction ratings) of the tickets created in [from, to), in SQL over the created_at index: never all tickets in memory. */
 @Injectable()
 export class ResponseTimesRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -47,8 +51,11 @@ export class ResponseTimesRepository {
               ${stats('t.first_response_business_sec', 'fr_biz')},
               ${stats('extract(epoch FROM t.resolved_at - t.created_at)', 'res')},
               ${stats('t.resolution_business_sec', 'res_biz')},
-              avg(CASE WHEN t.sla_policy_id IS NULL THEN NULL WHEN t.sla_breached THEN 0 ELSE 1 END) AS sla_met_ratio
+              avg(CASE WHEN t.sla_policy_id IS NULL THEN NULL WHEN t.sla_breached THEN 0 ELSE 1 END) AS sla_met_ratio,
+              count(s.ticket_id)::int AS csat_surveys, count(s.score)::int AS csat_responses, avg(s.score) AS csat_avg,
+              avg(CASE WHEN s.score >= 4 THEN 1 WHEN s.score IS NOT NULL THEN 0 END) AS csat_satisfied
          FROM tickets t ${group.join}
+         LEFT JOIN csat_surveys s ON s.ticket_id = t.id
         WHERE t.created_at >= $1 AND t.created_at < $2
         GROUP BY 1, 2
         ORDER BY 1 NULLS LAST`,

@@ -30,6 +30,7 @@ export class ResponseTimesService {
       'resolution_p50_sec', 'resolution_p90_sec', 'resolution_avg_sec',
       'resolution_business_p50_sec', 'resolution_business_p90_sec', 'resolution_business_avg_sec',
       'sla_met_ratio',
+      'csat_surveys', 'csat_responses', 'csat_average', 'csat_satisfied_ratio',
     ];
     const lines = report.rows.map((r) =>
       [
@@ -39,6 +40,7 @@ export class ResponseTimesService {
         r.resolutionSec.p50, r.resolutionSec.p90, r.resolutionSec.avg,
         r.resolutionBusinessSec.p50, r.resolutionBusinessSec.p90, r.resolutionBusinessSec.avg,
         r.slaMetRatio,
+        r.csat.surveys, r.csat.responses, r.csat.average, r.csat.satisfiedRatio,
       ].map(csvCell).join(','),
     );
     return [header.join(','), ...lines].join('\r\n') + '\r\n';
@@ -46,6 +48,7 @@ export class ResponseTimesService {
 }
 
 const num = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 10) / 10);
+const ratio = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 1000) / 1000);
 
 function toRow(r: ResponseTimeRow) {
   return {
@@ -56,7 +59,8 @@ function toRow(r: ResponseTimeRow) {
     firstResponseBusinessSec: { p50: num(r.fr_biz_p50), p90: num(r.fr_biz_p90), avg: num(r.fr_biz_avg) },
     resolutionSec: { p50: num(r.res_p50), p90: num(r.res_p90), avg: num(r.res_avg) },
     resolutionBusinessSec: { p50: num(r.res_biz_p50), p90: num(r.res_biz_p90), avg: num(r.res_biz_avg) },
-    slaMetRatio: r.sla_met_ratio === null ? null : Math.round(Number(r.sla_met_ratio) * 1000) / 1000,
+    slaMetRatio: ratio(r.sla_met_ratio),
+    csat: { surveys: r.csat_surveys, responses: r.csat_responses, average: r.csat_avg === null ? null : Math.round(Number(r.csat_avg) * 100) / 100, satisfiedRatio: ratio(r.csat_satisfied) },
   };
 }
 

@@ -110,6 +110,7 @@ export class TicketsService {
         await this.tickets.update(manager, id, patch);
         await this.audit.record(manager, { type: 'agent', id: principal.agentId }, { action: 'ticket.updated', entityType: 'ticket', entityId: id, data: changes });
         afterCommit(() => this.events.publish({ type: 'ticket.updated', ticketId: id }));
+        if (patch.status === 'resolved') afterCommit(() => this.events.publish({ type: 'ticket.resolved', ticketId: id, byAgentId: principal.agentId }));
         // Taking a ticket yourself needs no notice; being given one does.
         if (patch.assigneeId && patch.assigneeId !== principal.agentId) {
           const assigneeId = patch.assigneeId;

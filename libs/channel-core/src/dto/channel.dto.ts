@@ -27,6 +27,7 @@ export class CreateChannelDto {
   @ValidateNested()
   @Type(() => ChannelAssignmentDto)
   assignment?: ChannelAssignmentDto;
+  @ApiPropertyOptional({ description: 'ask for a 1–5 rating when an agent resolves a ticket (default false)' }) @IsOptional() @IsBoolean() csat?: boolean;
 }
 
 export class UpdateChannelDto {
@@ -37,6 +38,7 @@ export class UpdateChannelDto {
   config?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({ type: ChannelAssignmentDto }) @IsOptional() @ValidateNested() @Type(() => ChannelAssignmentDto) assignment?: ChannelAssignmentDto;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() csat?: boolean;
 }
 
 export class ChannelHealthDto {
@@ -55,6 +57,7 @@ export class ChannelDto {
   @ApiProperty() active: boolean;
   @ApiProperty({ description: 'the config without its secret fields' }) config: Record<string, unknown>;
   @ApiProperty({ type: ChannelAssignmentDto }) assignment: ChannelAssignmentDto;
+  @ApiProperty({ description: 'asks for a rating when an agent resolves a ticket' }) csat: boolean;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ type: ChannelHealthDto }) health: ChannelHealthDto;
   @ApiProperty() createdAt: string;

@@ -16,6 +16,13 @@ export class DurationStatsDto {
   @ApiProperty({ nullable: true }) avg: number | null;
 }
 
+export class CsatStatsDto {
+  @ApiProperty({ description: 'satisfaction surveys sent for these tickets' }) surveys: number;
+  @ApiProperty({ description: 'surveys the customer answered' }) responses: number;
+  @ApiProperty({ nullable: true, description: 'average rating, 1–5' }) average: number | null;
+  @ApiProperty({ nullable: true, description: 'share of ratings that are 4 or 5' }) satisfiedRatio: number | null;
+}
+
 export class ResponseTimeRowDto {
   @ApiProperty({ nullable: true, description: 'agent/team/channel id, or YYYY-MM-DD; null = none (e.g. unassigned)' }) key: string | null;
   @ApiProperty({ nullable: true }) label: string | null;
@@ -25,6 +32,7 @@ export class ResponseTimeRowDto {
   @ApiProperty({ type: DurationStatsDto }) resolutionSec: DurationStatsDto;
   @ApiProperty({ type: DurationStatsDto, description: 'business time, excluding time waiting on the customer' }) resolutionBusinessSec: DurationStatsDto;
   @ApiProperty({ nullable: true, description: 'share of tickets under a policy with no breach' }) slaMetRatio: number | null;
+  @ApiProperty({ type: CsatStatsDto }) csat: CsatStatsDto;
 }
 
 export class ResponseTimeReportDto {

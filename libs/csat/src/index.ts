@@ -1,0 +1,2 @@
+export * from './csat.module';
+export * from './csat.service';

@@ -1,0 +1,30 @@
+import { normalizeText } from '@pasokh/common';
+
+export type SurveyLanguage = 'fa' | 'en';
+
+const QUESTIONS: Record<SurveyLanguage, string> = {
+  fa: 'از پاسخ‌گویی ما چقدر راضی بودید؟ لطفاً عددی از ۱ (ناراضی) تا ۵ (بسیار راضی) بفرستید.',
+  en: 'How would you rate our help? Please reply with a number from 1 (poor) to 5 (great).',
+};
+
+export function surveyQuestion(language: SurveyLanguage): string {
+  return QUESTIONS[language];
+}
+
+/**
+ * The customer's language: their profile's locale if set, else Persian when they wrote in Arabic
+ * script (most of our customers' customers never set a locale).
+ */
+export function surveyLanguage(locale: string | null, customerText: string | null): SurveyLanguage {
+  if (locale) return /^fa\b/i.test(locale) ? 'fa' : 'en';
+  return /[\u0600-\u06ff]/.test(customerText ?? '') ? 'fa' : 'en';
+}
+
+/**
+ * A rating, if the message is one: a single digit 1–5 in any script ("5", "۵", "٥"), optionally
+ * "of 5" / "از ۵" / "/5" and a full stop or exclamation mark. Anything else is a message.
+ */
+export function parseScore(text: string | null | undefined): number | null {
+  const match = /^([1-5])(?:\s*(?:\/|of|از)\s*5)?\s*[.!]*$/.exec(normalizeText(text));
+  return match ? Number(match[1]) : null;
+}
