@@ -149,12 +149,13 @@ describe('settings in the browser', () => {
     expect(await assignment.getByLabel(/Most open tickets per agent/).count()).toBe(0);
     await assignment.getByRole('checkbox', { name: /Assign each new ticket to an online agent/ }).check();
     await assignment.getByLabel(/Most open tickets per agent/).fill('3');
+    await form.getByRole('checkbox', { name: /Ask the customer for a rating/ }).check();
     await form.getByRole('button', { name: 'Save' }).click();
     const vip = (await t.http.get('/api/teams')).body.items.find((x: any) => x.name === 'VIP');
     await eventually(async () => {
       const channel = (await channels()).find((c: any) => c.name === 'Bad hook');
       return channel.assignment.auto ? channel : undefined;
-    }).then((channel) => expect(channel.assignment).toEqual({ auto: true, teamId: vip.id, maxOpenPerAgent: 3 }));
+    }).then((channel) => expect(channel).toMatchObject({ assignment: { auto: true, teamId: vip.id, maxOpenPerAgent: 3 }, csat: true }));
     // Editing again shows what is stored.
     await page.getByRole('button', { name: 'Edit Bad hook' }).click();
     expect(await assignment.getByLabel(/Most open tickets per agent/).inputValue()).toBe('3');

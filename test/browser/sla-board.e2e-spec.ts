@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { launchBrowser, TestBrowser } from '../support/browser';
-import { ApiChannel, createApiChannel, inbound, startTestServer, TestServer } from '../support/test-server';
+import { ApiChannel, createApiChannel, eventually, inbound, startTestServer, TestServer } from '../support/test-server';
 
 /**
  * The supervisor SLA board in a real Chromium against the whole server, which serves the built web
@@ -140,6 +140,25 @@ describe('SLA board in the browser', () => {
     expect(csv.split('\n')[0]).toMatch(/^\W?key,/);
     expect(csv).toContain(channel.id);
     await snap('board-charts');
+  }, 60_000);
+
+  it('shows the ratings customers gave, per channel', async () => {
+    const rated = (await t.http.post('/api/channels', { type: 'api', name: 'Rated shop', config: {}, csat: true })).body;
+    const via = { id: rated.id, inboundToken: rated.inboundToken };
+    for (const [i, score] of ['۵', '2'].entries()) {
+      const { ticketId } = (await inbound(t.http, via, { externalMessageId: `csat-${i}`, from: { externalId: `rater-${i}` }, text: 'سلام' })).body;
+      await t.http.post(`/api/tickets/${ticketId}/replies`, { text: 'Done.' });
+      await t.http.patch(`/api/tickets/${ticketId}`, { status: 'resolved' });
+      await eventually(async () => (((await t.http.get(`/api/tickets/${ticketId}/messages`)).body.items as any[]).some((m) => m.authorType === 'system') ? true : undefined), 10_000, 'the survey');
+      expect((await inbound(t.http, via, { externalMessageId: `csat-answer-${i}`, from: { externalId: `rater-${i}` }, text: score })).status).toBe(202);
+    }
+    await page.goto('/board?lang=en');
+    await page.getByLabel('Per channel').check();
+    const section = page.getByRole('region', { name: 'Customer satisfaction' });
+    const row = section.getByRole('row', { name: /Rated shop/ });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByRole('cell').allInnerTexts()).toEqual(['2', '2', '3.5 / 5', '50%']);
+    await snap('board-csat');
   }, 60_000);
 
   it('renders wall mode: no chrome, big counts, no charts, and its own way out', async () => {

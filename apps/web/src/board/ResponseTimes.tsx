@@ -29,6 +29,7 @@ interface ReportRow {
   resolutionSec: Stats;
   resolutionBusinessSec?: Stats;
   slaMetRatio: number | null;
+  csat?: { surveys: number; responses: number; average: number | null; satisfiedRatio: number | null };
 }
 
 interface Report {
@@ -189,6 +190,53 @@ function ResponseChart(props: {
   );
 }
 
+/** Ratings customers gave when asked after a resolution (channels with CSAT on), for the same groups. */
+function Satisfaction({ groupBy, labels, rows, format }: { groupBy: GroupBy; labels: string[]; rows: Array<ReportRow | null>; format: ReturnType<typeof useFormat> }) {
+  const { t } = useTranslation('board');
+  const asked = labels.map((label, i) => ({ label, csat: rows[i]?.csat })).filter((r) => r.csat && r.csat.surveys > 0);
+  return (
+    <section className="board-csat" aria-labelledby="board-csat-heading">
+      <h3 id="board-csat-heading">{t('reports.csat.heading')}</h3>
+      {!asked.length ? (
+        <p className="board-empty">{t('reports.csat.none')}</p>
+      ) : (
+        <table className="board-table">
+          <thead>
+            <tr>
+              <th scope="col">{t(`reports.group.${groupBy}`)}</th>
+              <th scope="col" className="board-numeric">
+                {t('reports.csat.surveys')}
+              </th>
+              <th scope="col" className="board-numeric">
+                {t('reports.csat.responses')}
+              </th>
+              <th scope="col" className="board-numeric">
+                {t('reports.csat.average')}
+              </th>
+              <th scope="col" className="board-numeric">
+                {t('reports.csat.satisfied')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {asked.map(({ label, csat }, i) => (
+              <tr key={`${label}-${i}`}>
+                <th scope="row" dir="auto">
+                  {label}
+                </th>
+                <td className="board-numeric">{format.number(csat!.surveys)}</td>
+                <td className="board-numeric">{format.number(csat!.responses)}</td>
+                <td className="board-numeric">{csat!.average === null ? '—' : t('reports.csat.outOf5', { score: format.number(csat!.average) })}</td>
+                <td className="board-numeric">{csat!.satisfiedRatio === null ? '—' : format.percent(csat!.satisfiedRatio)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 /**
  * Response-time charts from `GET /api/reports/response-times`: p50 and p90 of first response and of
  * resolution, per day, per agent or per channel, over 7, 30 or 90 days, and the same report as CSV.
@@ -316,6 +364,7 @@ export default function ResponseTimes() {
           <ResponseChart metric="resolution" groupBy={groupBy} labels={labels} rows={rows} business={business} format={format} rtl={rtl} theme={theme} />
         </div>
       )}
+      {report && !empty && <Satisfaction groupBy={groupBy} labels={labels} rows={rows} format={format} />}
     </div>
   );
 }

@@ -14,6 +14,8 @@ export interface Format {
   number(n: number): string;
   /** A number without grouping (ticket numbers, years). */
   plain(n: number): string;
+  /** A ratio as a percentage: 0.875 → "88%" / "۸۸٪". */
+  percent(ratio: number): string;
   /** A length of time, e.g. "2h 5m" / "۲ ساعت ۵ دقیقه"; the sign is ignored. */
   duration(ms: number): string;
   /** "5 minutes ago", "in 2 hours". */
@@ -30,6 +32,7 @@ export function createFormat(prefs: EffectivePreferences): Format {
   const timeF = new Intl.DateTimeFormat(prefs.language, { ...base, hour: '2-digit', minute: '2-digit' });
   const numberF = new Intl.NumberFormat(prefs.language, { numberingSystem: prefs.digits });
   const plainF = new Intl.NumberFormat(prefs.language, { numberingSystem: prefs.digits, useGrouping: false });
+  const percentF = new Intl.NumberFormat(prefs.language, { numberingSystem: prefs.digits, style: 'percent', maximumFractionDigits: 0 });
   const relativeF = new Intl.RelativeTimeFormat(prefs.language, { numeric: 'auto', numberingSystem: prefs.digits } as Intl.RelativeTimeFormatOptions);
   const t = i18next.getFixedT(prefs.language, 'common');
   const unit = (key: 'd' | 'h' | 'm' | 's', n: number) => t(`units.${key}`, { n: numberF.format(n) });
@@ -40,6 +43,7 @@ export function createFormat(prefs: EffectivePreferences): Format {
     time: (d) => timeF.format(toDate(d)),
     number: (n) => numberF.format(n),
     plain: (n) => plainF.format(n),
+    percent: (ratio) => percentF.format(ratio),
     duration(ms) {
       const total = Math.floor(Math.abs(ms) / 1000);
       const d = Math.floor(total / 86400);

@@ -16,6 +16,7 @@ interface ChannelRow {
   active: boolean;
   config: Record<string, unknown>;
   assignment: Assignment;
+  csat: boolean;
   webhookUrl?: string;
   health: { lastError: string | null; lastErrorAt: string | null; lastMessageAt: string | null; connection?: { state: string } };
 }
@@ -116,8 +117,9 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
   const calendars = useList<{ id: string; name: string }>('/api/calendars');
   const teams = useList<{ id: string; name: string }>('/api/teams');
   const [assignment, setAssignment] = useState<Assignment>(editing?.assignment ?? { auto: false, teamId: null, maxOpenPerAgent: null });
+  const [csat, setCsat] = useState(editing?.csat ?? false);
   const { submit, error, busy } = useSubmit(async () => {
-    const body = { name: name.trim(), config: toConfig(type, values), assignment };
+    const body = { name: name.trim(), config: toConfig(type, values), assignment, csat };
     onSaved(
       editing
         ? await api<Created>(`/api/channels/${editing.id}`, { method: 'PATCH', body })
@@ -244,6 +246,10 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
           </div>
         )}
       </fieldset>
+      <div className="field field-check">
+        <input id={`${id}-csat`} type="checkbox" checked={csat} onChange={(e) => setCsat(e.target.checked)} />
+        <label htmlFor={`${id}-csat`}>{t('channels.csat')}</label>
+      </div>
       <FormError error={error} />
       <div className="form-actions">
         {editing && (
