@@ -53,7 +53,6 @@ describe('customer satisfaction (CSAT)', () => {
     const survey = await surveyOf(ticketId);
     expect(survey.text).toBe('از پاسخ‌گویی ما چقدر راضی بودید؟ لطفاً عددی از ۱ (ناراضی) تا ۵ (بسیار راضی) بفرستید.');
     await eventually(async () => (sent.some((s) => s.ticketId === ticketId && s.text === survey.text) ? true : undefined), 10_000, 'the survey delivered');
-    // The survey is nobody's reply: the SLA's first response stays the agent's.
     expect((await ticket(ticketId)).status).toBe('resolved');
 
     // Reopened and resolved again: not asked twice.
