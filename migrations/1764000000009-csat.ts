@@ -10,7 +10,6 @@ export class Csat1764000000009 implements MigrationInterface {
       CREATE TABLE csat_surveys (
         ticket_id         uuid PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
         channel_id        uuid NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
-        customer_id       uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
         -- Who the rating is about: the assignee and team when the ticket was resolved.
         agent_id          uuid REFERENCES agents (id) ON DELETE SET NULL,
         team_id           uuid REFERENCES teams (id) ON DELETE SET NULL,
@@ -20,9 +19,8 @@ export class Csat1764000000009 implements MigrationInterface {
         answered_at       timestamptz,
         answer_message_id uuid REFERENCES messages (id) ON DELETE SET NULL
       );
-      -- An answer finds the customer's open question on the channel.
-      CREATE INDEX csat_surveys_pending_idx ON csat_surveys (customer_id, channel_id, sent_at DESC) WHERE score IS NULL;
-      CREATE INDEX csat_surveys_sent_idx ON csat_surveys (sent_at);
+      -- No other index: an answer finds its survey through the customer's tickets on the channel
+      -- (tickets_conversation_idx) and the primary key; the report joins by ticket.
     `);
   }
 

@@ -105,6 +105,17 @@ describe('customer satisfaction (CSAT)', () => {
     expect(report.csat.responses).toBe(1); // only Leila's
   });
 
+  it('takes the rating of a customer merged into another since the question', async () => {
+    const { ticketId, customerId } = (await say('parisa', 'رسید خرید را می‌خواهم')).body;
+    await resolveAfterReply(ticketId);
+    await surveyOf(ticketId);
+    const survivor = (await say('parisa-work', 'I am Parisa, from my work account')).body.customerId;
+    expect((await t.http.post(`/api/customers/${survivor}/merge`, { sourceCustomerId: customerId })).status).toBe(200);
+    const rating = await say('parisa', '4');
+    expect(rating.body).toMatchObject({ ticketId, customerId: survivor });
+    expect((await ticket(ticketId)).status).toBe('resolved');
+  });
+
   it('does not ask on a channel that does not, nor for a ticket no agent answered', async () => {
     const quiet = (await t.http.post('/api/channels', { type: 'api', name: 'Quiet', config: {} })).body;
     expect(quiet.csat).toBe(false);

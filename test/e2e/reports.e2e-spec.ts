@@ -30,8 +30,8 @@ describe('response-time reports', () => {
     // Satisfaction: all three asked; ratings 5 and 2; the third never answered.
     for (const [i, score] of [5, 2, null].entries()) {
       await t.db.database.dataSource.query(
-        `INSERT INTO csat_surveys (ticket_id, channel_id, customer_id, message_id, score)
-         SELECT t.id, t.channel_id, t.customer_id, (SELECT m.id FROM messages m WHERE m.ticket_id = t.id LIMIT 1), $2 FROM tickets t WHERE t.id = $1`,
+        `INSERT INTO csat_surveys (ticket_id, channel_id, message_id, score)
+         SELECT t.id, t.channel_id, (SELECT m.id FROM messages m WHERE m.ticket_id = t.id LIMIT 1), $2 FROM tickets t WHERE t.id = $1`,
         [ids[i], score],
       );
     }

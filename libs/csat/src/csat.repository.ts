@@ -5,7 +5,6 @@ import { EntityManager } from 'typeorm';
 export interface SurveyCandidate {
   id: string;
   channel_id: string;
-  customer_id: string;
   assignee_id: string | null;
   team_id: string | null;
   locale: string | null;
@@ -16,7 +15,7 @@ export interface SurveyCandidate {
 export class CsatRepository {
   async candidate(manager: EntityManager, ticketId: string): Promise<SurveyCandidate | null> {
     const rows: SurveyCandidate[] = await manager.query(
-      `SELECT t.id, t.channel_id, t.customer_id, t.assignee_id, t.team_id, cu.locale,
+      `SELECT t.id, t.channel_id, t.assignee_id, t.team_id, cu.locale,
               (SELECT m.text FROM messages m WHERE m.ticket_id = t.id AND m.direction = 'inbound' AND m.kind = 'message'
                 ORDER BY m.created_at LIMIT 1) AS first_text
          FROM tickets t
@@ -32,22 +31,22 @@ export class CsatRepository {
 
   async insert(manager: EntityManager, ticket: SurveyCandidate, messageId: string): Promise<void> {
     await manager.query(
-      `INSERT INTO csat_surveys (ticket_id, channel_id, customer_id, agent_id, team_id, message_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [ticket.id, ticket.channel_id, ticket.customer_id, ticket.assignee_id, ticket.team_id, messageId],
+      `INSERT INTO csat_surveys (ticket_id, channel_id, agent_id, team_id, message_id) VALUES ($1, $2, $3, $4, $5)`,
+      [ticket.id, ticket.channel_id, ticket.assignee_id, ticket.team_id, messageId],
     );
   }
 
   /**
    * The survey this sender was asked last on this channel, still unanswered, its ticket still
-   * resolved and the question at most `maxAgeDays` old; locked for the answer.
+   * resolved and the question at most `maxAgeDays` old; locked for the answer. Found through the
+   * ticket's customer, so a merge since the question changes nothing.
    */
   async pending(manager: EntityManager, channelId: string, channelType: string, senderId: string, maxAgeDays: number): Promise<{ ticket_id: string; customer_id: string } | null> {
     const rows = await manager.query(
-      `SELECT s.ticket_id, s.customer_id
+      `SELECT s.ticket_id, t.customer_id
          FROM customer_identities ci
-         JOIN csat_surveys s ON s.customer_id = ci.customer_id AND s.channel_id = $1 AND s.score IS NULL
-                            AND s.sent_at > now() - make_interval(days => $4)
-         JOIN tickets t ON t.id = s.ticket_id AND t.status = 'resolved'
+         JOIN tickets t ON t.customer_id = ci.customer_id AND t.channel_id = $1 AND t.status = 'resolved'
+         JOIN csat_surveys s ON s.ticket_id = t.id AND s.score IS NULL AND s.sent_at > now() - make_interval(days => $4)
         WHERE ci.channel_type = $2 AND ci.external_id = $3
         ORDER BY s.sent_at DESC
         LIMIT 1
