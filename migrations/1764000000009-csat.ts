@@ -7,6 +7,8 @@ export class Csat1764000000009 implements MigrationInterface {
     await db.query(`
       -- Customer satisfaction (libs/csat): a channel may ask, once per ticket, when an agent resolves it.
       ALTER TABLE channels ADD COLUMN csat_enabled boolean NOT NULL DEFAULT false;
+      -- Answers the customer can tap (the rating's 1–5), on channels that have buttons for them.
+      ALTER TABLE messages ADD COLUMN quick_replies text[];
       CREATE TABLE csat_surveys (
         ticket_id         uuid PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
         channel_id        uuid NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
@@ -25,6 +27,6 @@ export class Csat1764000000009 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE csat_surveys; ALTER TABLE channels DROP COLUMN csat_enabled;`);
+    await db.query(`DROP TABLE csat_surveys; ALTER TABLE messages DROP COLUMN quick_replies; ALTER TABLE channels DROP COLUMN csat_enabled;`);
   }
 }

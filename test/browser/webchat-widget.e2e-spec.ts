@@ -185,6 +185,39 @@ describe('web chat widget in the browser', () => {
     await visitorContext.close();
   });
 
+  it('asks for a rating after a resolve with buttons ۱–۵; a tap answers it and the buttons go', async () => {
+    const rated = (await t.http.post('/api/channels', { type: 'webchat', name: 'Rated', config: {}, csat: true })).body.id;
+    const context = await b.browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${siteUrl}/?lang=fa&channel=${rated}`);
+    await widget(page).locator('button.launcher').click();
+    await widget(page).locator('textarea').fill('کد تخفیفم کار نمی‌کند');
+    await widget(page).locator('textarea').press('Enter');
+    const ticket = await ticketWith('کد تخفیفم کار نمی‌کند');
+    await t.http.post(`/api/tickets/${ticket.id}/replies`, { text: 'درست شد، دوباره امتحان کنید.' });
+    await t.http.patch(`/api/tickets/${ticket.id}`, { status: 'resolved' });
+
+    const choices = widget(page).getByRole('group', { name: 'پاسخ‌ها' });
+    await choices.waitFor({ timeout: 10_000 });
+    expect(await choices.getByRole('button').allTextContents()).toEqual(['۱', '۲', '۳', '۴', '۵']);
+    await snap(page, 'webchat-rating-fa');
+    await choices.getByRole('button', { name: '۴' }).click();
+    await widget(page).locator('.msg.in', { hasText: '۴' }).locator('.meta', { hasText: 'شما' }).waitFor();
+    expect(await choices.count()).toBe(0);
+    await eventually(async () => {
+      const [row] = await t.db.database.dataSource.query('SELECT score FROM csat_surveys WHERE ticket_id = $1', [ticket.id]);
+      return row?.score === 4 ? true : undefined;
+    }, 10_000, 'the rating stored');
+    expect((await t.http.get(`/api/tickets/${ticket.id}`)).body.status).toBe('resolved');
+    // After a reload the question is in the history, answered: no buttons.
+    await page.reload();
+    await widget(page).locator('button.launcher').click();
+    await widget(page).locator('.msg.in', { hasText: '۴' }).waitFor();
+    expect(await widget(page).getByRole('group', { name: 'پاسخ‌ها' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('says when the team is back, outside business hours', async () => {
     const allDay = [['00:00', '24:00']];
     const today = new Date().toISOString().slice(0, 10);

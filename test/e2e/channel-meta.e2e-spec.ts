@@ -291,6 +291,26 @@ describe('Meta channels: Messenger, Instagram Direct, WhatsApp Cloud API', () =>
       await waitForStatus(ticket.id, reply.body.id, 'delivered');
     });
 
+    it('asks for a rating with quick replies ۱–۵ after a resolve; the tapped one is the rating', async () => {
+      const channel = await createChannel('messenger');
+      expect((await t.http.patch(`/api/channels/${channel.id}`, { csat: true })).body.csat).toBe(true);
+      const psid = digits(16);
+      await send(channel, messengerPayload(channel, psid, { mid: `m_${unique()}`, text: 'سفارشم کجاست؟' }));
+      const ticket = await onlyTicket(channel);
+      const reply = await t.http.post(`/api/tickets/${ticket.id}/replies`, { text: 'فردا می‌رسد.' });
+      await waitForStatus(ticket.id, reply.body.id, 'sent');
+      await t.http.patch(`/api/tickets/${ticket.id}`, { status: 'resolved' });
+      const survey = await eventually(async () => sendsTo(channel).find((c) => c.body.message.quick_replies), 10_000, 'the survey');
+      expect(survey.body.message.quick_replies).toEqual(['۱', '۲', '۳', '۴', '۵'].map((n) => ({ content_type: 'text', title: n, payload: n })));
+      // The plain reply had none.
+      expect(sendsTo(channel)[0].body.message).toEqual({ text: 'فردا می‌رسد.' });
+
+      await send(channel, messengerPayload(channel, psid, { mid: `m_${unique()}`, text: '۵', quick_reply: { payload: '۵' } }));
+      const [row] = await t.db.database.dataSource.query('SELECT score FROM csat_surveys WHERE ticket_id = $1', [ticket.id]);
+      expect(row.score).toBe(5);
+      expect((await t.http.get(`/api/tickets/${ticket.id}`)).body.status).toBe('resolved');
+    });
+
     it('fails a reply at once when Meta says the person is unavailable', async () => {
       const channel = await createChannel('messenger');
       await send(channel, messengerPayload(channel, digits(16), { mid: `m_${unique()}`, text: 'hi' }));

@@ -273,6 +273,30 @@ describe('Telegram channel: webhook mode and replies', () => {
     expect(row.provider_message_id).toBe(`${user}:${fake.sent[sentBefore].messageId}`);
   });
 
+  it('asks for a rating with a one-time keyboard of ۱–۵ after a resolve; a tap is the rating and the ticket stays resolved', async () => {
+    expect((await t.http.patch(`/api/channels/${channel.id}`, { csat: true })).status).toBe(200);
+    try {
+      const user = newUser();
+      const { ticketId } = await deliver(updateFrom('text-message', user, (m) => (m.text = 'سلام، سفارشم کی می‌رسد؟')));
+      const { id } = await reply(ticketId, { text: 'فردا.' });
+      await settled(ticketId, id);
+      const sentBefore = fake.sent.length;
+      expect((await t.http.patch(`/api/tickets/${ticketId}`, { status: 'resolved' })).status).toBe(200);
+      const survey = await eventually(async () => fake.sent.slice(sentBefore).find((s) => s.chatId === String(user)), 15_000, 'the survey on Telegram');
+      expect(survey).toMatchObject({ method: 'sendMessage', text: expect.stringContaining('از ۱ (ناراضی) تا ۵'), keyboard: { rows: [['۱', '۲', '۳', '۴', '۵']], oneTime: true } });
+
+      // The customer taps ۵: Telegram sends the button's text as their message.
+      await deliver(updateFrom('text-message', user, (m) => (m.text = '۵')));
+      const ticket = (await t.http.get(`/api/tickets/${ticketId}`)).body;
+      expect(ticket.status).toBe('resolved');
+      expect((await sql('SELECT score FROM csat_surveys WHERE ticket_id = $1', [ticketId]))[0].score).toBe(5);
+      // A plain reply carries no keyboard.
+      expect(fake.sent.filter((s) => s.chatId === String(user) && s.text === 'فردا.')[0].keyboard).toBeUndefined();
+    } finally {
+      await t.http.patch(`/api/channels/${channel.id}`, { csat: false });
+    }
+  });
+
   it('sends uploaded files: one file carries the text as caption, several follow the text', async () => {
     const user = newUser();
     const { ticketId } = await deliver(updateFrom('text-message', user));

@@ -98,11 +98,14 @@ export abstract class PageMessagingAdapter implements ChannelAdapter<PageChannel
     const client = new GraphClient(graphBaseUrl, pageAccessToken);
     const ids: string[] = [];
     try {
-      for (const part of splitText(message.text, this.maxTextBytes)) {
+      const parts = splitText(message.text, this.maxTextBytes);
+      for (const [i, part] of parts.entries()) {
+        // Quick replies go with the last part; a tap comes back as a message with the button's title.
+        const quickReplies = i === parts.length - 1 && message.quickReplies.length ? { quick_replies: message.quickReplies.map((title) => ({ content_type: 'text', title, payload: title })) } : {};
         const sent = await client.post<{ message_id?: string }>(`${pageId}/messages`, {
           recipient: { id: message.to.externalId },
           messaging_type: 'RESPONSE',
-          message: { text: part },
+          message: { text: part, ...quickReplies },
           access_token: pageAccessToken,
         });
         if (sent.message_id) ids.push(sent.message_id);

@@ -128,7 +128,11 @@ export class TelegramAdapter implements ChannelAdapter<TelegramConfig> {
       const [first, ...rest] = message.attachments;
       // One file with a short text reads best as a captioned file; otherwise the text goes first.
       const caption = first && rest.length === 0 && text.length <= CAPTION_LIMIT ? text : '';
-      if (!caption) for (const chunk of chunks(text, TEXT_LIMIT)) sent.push(await client.sendMessage(chatId, chunk));
+      if (!caption) {
+        const parts = chunks(text, TEXT_LIMIT);
+        // The buttons go with the last part, under the question they answer.
+        for (const [i, part] of parts.entries()) sent.push(await client.sendMessage(chatId, part, i === parts.length - 1 ? message.quickReplies : []));
+      }
       for (const attachment of message.attachments) sent.push(await this.sendFile(client, chatId, attachment, attachment === first ? caption : ''));
     } catch (error) {
       throw toDeliveryError(error, client);

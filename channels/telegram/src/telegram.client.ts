@@ -44,8 +44,10 @@ export class TelegramClient {
     return this.call('getUpdates', { offset, timeout: timeoutSec, allowed_updates: [...ALLOWED_UPDATES] }, AbortSignal.any([signal, deadline]));
   }
 
-  sendMessage(chatId: string, text: string): Promise<Message.TextMessage> {
-    return this.call('sendMessage', { chat_id: chatId, text });
+  /** `choices`: a one-time reply keyboard whose buttons send their text back as the customer's message. */
+  sendMessage(chatId: string, text: string, choices: string[] = []): Promise<Message.TextMessage> {
+    const keyboard = choices.length ? { reply_markup: { keyboard: [choices.map((choice) => ({ text: choice }))], one_time_keyboard: true, resize_keyboard: true } } : {};
+    return this.call('sendMessage', { chat_id: chatId, text, ...keyboard });
   }
 
   sendPhoto(chatId: string, content: Buffer, filename: string, caption?: string): Promise<Message.PhotoMessage> {

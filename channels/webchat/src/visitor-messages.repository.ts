@@ -11,10 +11,11 @@ interface Row {
   created_at: Date;
   agent_name: string | null;
   files: VisitorFile[] | null;
+  quick_replies: string[] | null;
 }
 
 // The visitor's view of a message: never a note or an event, never a reply that failed to go out.
-const MESSAGE_COLUMNS = `m.id, m.direction, m.text, m.created_at, a.name AS agent_name,
+const MESSAGE_COLUMNS = `m.id, m.direction, m.text, m.created_at, a.name AS agent_name, m.quick_replies,
   (SELECT json_agg(json_build_object('id', f.id, 'filename', f.filename, 'contentType', f.content_type, 'size', f.size) ORDER BY f.created_at)
      FROM attachments f WHERE f.message_id = m.id) AS files`;
 
@@ -122,5 +123,6 @@ function toVisitorMessage(row: Row): VisitorMessage {
     createdAt: new Date(row.created_at).toISOString(),
     agentName: row.agent_name,
     attachments: (row.files ?? []).map((f) => ({ ...f, size: Number(f.size) })),
+    ...(row.quick_replies?.length ? { quickReplies: row.quick_replies } : {}),
   };
 }

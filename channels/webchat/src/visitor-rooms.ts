@@ -10,6 +10,8 @@ export interface VisitorMessage {
   /** The replying agent's name; null for the visitor's own messages. */
   agentName: string | null;
   attachments: VisitorFile[];
+  /** Answers the visitor can tap (a rating's 1–5); absent on most messages. */
+  quickReplies?: string[];
 }
 
 /** A file on a message; the widget downloads it from /webchat/:channelId/files/:id with its visitor token. */

@@ -52,6 +52,7 @@ export class WebchatAdapter implements ChannelAdapter<WebchatConfig> {
       createdAt: new Date().toISOString(),
       agentName: message.agent?.name ?? null,
       attachments: message.attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+      ...(message.quickReplies.length ? { quickReplies: message.quickReplies } : {}),
     });
     // The widget reports receipt and reading by our own message id.
     return { providerMessageId: message.messageId };

@@ -16,8 +16,8 @@
   var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase().indexOf('fa') === 0 ? 'fa' : 'en';
   var storageKey = 'pasokh.webchat.' + channelId;
   var TEXT = {
-    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', sending: 'Sending…', failed: 'Not sent. Click to try again.', offline: 'Reconnecting…', unavailable: 'The chat is not available right now.', title: 'Chat', you: 'You', file: 'File:', unread: '%d new', typing: '%s is typing…', attach: 'Attach a file', tooLarge: '%s is larger than %d MB.', away: 'We are away right now. Leave a message: we answer from %s.', awayNoTime: 'We are away right now. Leave a message: we will answer soon.', fileFailed: 'The file could not be downloaded. Try again.' },
-    fa: { open: 'گفتگو با ما', close: 'بستن گفتگو', placeholder: 'پیام خود را بنویسید…', send: 'ارسال', sending: 'در حال ارسال…', failed: 'ارسال نشد. برای تلاش دوباره کلیک کنید.', offline: 'در حال اتصال دوباره…', unavailable: 'گفتگو اکنون در دسترس نیست.', title: 'گفتگو', you: 'شما', file: 'پیوست:', unread: '%d پیام تازه', typing: '%s در حال نوشتن است…', attach: 'پیوست فایل', tooLarge: '%s بزرگ‌تر از %d مگابایت است.', away: 'اکنون در دسترس نیستیم. پیام بگذارید: از %s پاسخ می‌دهیم.', awayNoTime: 'اکنون در دسترس نیستیم. پیام بگذارید: به‌زودی پاسخ می‌دهیم.', fileFailed: 'دریافت فایل ممکن نشد. دوباره تلاش کنید.' },
+    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', sending: 'Sending…', failed: 'Not sent. Click to try again.', offline: 'Reconnecting…', unavailable: 'The chat is not available right now.', title: 'Chat', you: 'You', file: 'File:', unread: '%d new', typing: '%s is typing…', attach: 'Attach a file', tooLarge: '%s is larger than %d MB.', away: 'We are away right now. Leave a message: we answer from %s.', awayNoTime: 'We are away right now. Leave a message: we will answer soon.', fileFailed: 'The file could not be downloaded. Try again.', choices: 'Answers' },
+    fa: { open: 'گفتگو با ما', close: 'بستن گفتگو', placeholder: 'پیام خود را بنویسید…', send: 'ارسال', sending: 'در حال ارسال…', failed: 'ارسال نشد. برای تلاش دوباره کلیک کنید.', offline: 'در حال اتصال دوباره…', unavailable: 'گفتگو اکنون در دسترس نیست.', title: 'گفتگو', you: 'شما', file: 'پیوست:', unread: '%d پیام تازه', typing: '%s در حال نوشتن است…', attach: 'پیوست فایل', tooLarge: '%s بزرگ‌تر از %d مگابایت است.', away: 'اکنون در دسترس نیستیم. پیام بگذارید: از %s پاسخ می‌دهیم.', awayNoTime: 'اکنون در دسترس نیستیم. پیام بگذارید: به‌زودی پاسخ می‌دهیم.', fileFailed: 'دریافت فایل ممکن نشد. دوباره تلاش کنید.', choices: 'پاسخ‌ها' },
   }[lang];
   var dir = lang === 'fa' ? 'rtl' : 'ltr';
   var timeFormat = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR' : undefined, { hour: '2-digit', minute: '2-digit' });
@@ -45,6 +45,9 @@
     '.file-link{background:none;border:0;padding:0;color:inherit;font:inherit;text-decoration:underline;cursor:pointer;text-align:start;overflow-wrap:anywhere}' +
     '.file-link:focus-visible{outline:3px solid #f5b400;outline-offset:2px}' +
     '.thumb{display:block;max-width:100%;max-height:180px;border-radius:6px;margin:4px 0;cursor:pointer}' +
+    '.choices{display:flex;gap:6px;flex-wrap:wrap;align-self:flex-start}' +
+    '.choice{min-width:36px;height:36px;padding:0 10px;border:1px solid #2457c5;border-radius:18px;background:#fff;color:#2457c5;cursor:pointer;font:inherit}' +
+    '.choice:focus-visible{outline:3px solid #f5b400;outline-offset:2px}' +
     '.meta{display:block;font-size:11px;opacity:.75;margin-top:2px}' +
     '.failed{background:#fde8e8;color:#8a1c1c;cursor:pointer}' +
     '.status{font-size:12px;color:#8a1c1c;padding:0 12px}' +
@@ -92,6 +95,7 @@
 
   var socket = null;
   var shown = {}; // message id -> its element
+  var choices = null; // the answer buttons under the latest message, if it offers any
   var unread = 0;
   var reported = {}; // reply id -> 'delivered' | 'read', as told to the server
   var toReport = { delivered: [], read: [] };
@@ -119,9 +123,33 @@
     meta.textContent = (message.direction === 'inbound' ? TEXT.you : message.agentName || TEXT.title) + ' · ' + timeFormat.format(new Date(message.createdAt));
     el.appendChild(meta);
     if (message.id) shown[message.id] = el;
-    if (!el.parentNode) log.appendChild(el);
+    if (!el.parentNode) {
+      // Answers offered under a message go once anything comes after it.
+      if (choices) choices.remove();
+      choices = null;
+      log.appendChild(el);
+      if (message.direction === 'outbound' && message.quickReplies && message.quickReplies.length) choices = choiceButtons(message.quickReplies);
+    }
     log.scrollTop = log.scrollHeight;
     return el;
+  }
+
+  /** Buttons under a question (a rating's 1–5): a tap sends its text as the visitor's message. */
+  function choiceButtons(answers) {
+    var group = document.createElement('div');
+    group.className = 'choices';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', TEXT.choices);
+    answers.forEach(function (answer) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'choice';
+      button.textContent = answer;
+      button.addEventListener('click', function () { send(answer, newId()); });
+      group.appendChild(button);
+    });
+    log.appendChild(group);
+    return group;
   }
 
   /**

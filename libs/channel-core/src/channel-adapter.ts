@@ -71,6 +71,8 @@ export interface OutboundMessage {
   html: string | null;
   attachments: OutboundAttachment[];
   agent: { id: string; name: string } | null;
+  /** Answers the customer can tap (a rating's 1–5); a channel without buttons sends the text alone. */
+  quickReplies: string[];
 }
 
 export interface SendResult {

@@ -5,7 +5,7 @@ import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { MessagesService } from '@pasokh/messages';
 import { CsatRepository } from './csat.repository';
-import { parseScore, surveyLanguage, surveyQuestion } from './survey-text';
+import { parseScore, surveyChoices, surveyLanguage, surveyQuestion } from './survey-text';
 
 // An answer after this long is a new message, not a rating.
 const ANSWER_WITHIN_DAYS = 7;
@@ -52,7 +52,8 @@ export class CsatService implements OnModuleInit, OnModuleDestroy {
     await this.tx.run(async (tx) => {
       const ticket = await this.surveys.candidate(tx.manager, ticketId);
       if (!ticket) return;
-      const messageId = await this.messages.sendSystemMessage(tx, { id: ticket.id, channelId: ticket.channel_id }, surveyQuestion(surveyLanguage(ticket.locale, ticket.first_text)));
+      const language = surveyLanguage(ticket.locale, ticket.first_text);
+      const messageId = await this.messages.sendSystemMessage(tx, { id: ticket.id, channelId: ticket.channel_id }, surveyQuestion(language), surveyChoices(language));
       await this.surveys.insert(tx.manager, ticket, messageId);
       await this.audit.record(tx.manager, { type: 'system', id: null }, { action: 'csat.asked', entityType: 'ticket', entityId: ticket.id, data: { messageId } });
     });

@@ -11,6 +11,11 @@ export function surveyQuestion(language: SurveyLanguage): string {
   return QUESTIONS[language];
 }
 
+/** The ratings as buttons, where the channel has them: what a tap sends back is what parseScore reads. */
+export function surveyChoices(language: SurveyLanguage): string[] {
+  return language === 'fa' ? ['۱', '۲', '۳', '۴', '۵'] : ['1', '2', '3', '4', '5'];
+}
+
 /**
  * The customer's language: their profile's locale if set, else Persian when they wrote in Arabic
  * script (most of our customers' customers never set a locale).

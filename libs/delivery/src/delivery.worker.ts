@@ -122,6 +122,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
           .filter((a) => a.storageKey)
           .map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, read: () => this.storage.get(a.storageKey!) })),
         agent: context.agentId ? { id: context.agentId, name: context.agentName ?? '' } : null,
+        quickReplies: context.quickReplies ?? [],
       },
     };
   }

@@ -27,6 +27,8 @@ export class MessageEntity {
   @Column('text', { name: 'email_message_id', nullable: true }) emailMessageId: string | null;
   @Column('text', { name: 'in_reply_to', nullable: true }) inReplyTo: string | null;
   @Column('text', { array: true, nullable: true }) references: string[] | null;
+  /** Answers offered as buttons on channels that have them (a rating's 1–5); null for most messages. */
+  @Column('text', { name: 'quick_replies', array: true, nullable: true }) quickReplies: string[] | null;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
   @Column('timestamptz', { name: 'edited_at', nullable: true }) editedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -91,7 +91,7 @@ export class MessagesService {
    * A message from the system to the customer (a satisfaction survey), in the caller's transaction:
    * sent like a reply, but no agent wrote it, so it is no response for the SLA clocks.
    */
-  async sendSystemMessage(tx: Tx, ticket: { id: string; channelId: string }, text: string): Promise<string> {
+  async sendSystemMessage(tx: Tx, ticket: { id: string; channelId: string }, text: string, quickReplies: string[] | null = null): Promise<string> {
     const message = await this.messages.insert(tx.manager, {
       ticketId: ticket.id,
       channelId: ticket.channelId,
@@ -100,6 +100,7 @@ export class MessagesService {
       authorType: 'system',
       authorId: null,
       text,
+      quickReplies,
       deliveryStatus: 'queued',
     });
     await this.outbox.enqueue(tx.manager, DELIVER_MESSAGE, { messageId: message.id });

@@ -16,6 +16,8 @@ export interface FakeMessage {
   text?: string;
   caption?: string;
   file?: { filename: string; content: Buffer };
+  /** A reply keyboard sent with the message: its rows of button texts, and whether it hides after a tap. */
+  keyboard?: { rows: string[][]; oneTime: boolean };
 }
 
 interface Failure {
@@ -267,9 +269,18 @@ export class TelegramFake {
     const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : null;
     if (method === 'sendMessage' && !params.text) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
     if (field && !files[field]) return reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: there is no ${field} in the request` });
+    let keyboard: FakeMessage['keyboard'];
+    if (params.reply_markup !== undefined) {
+      const markup = typeof params.reply_markup === 'string' ? safeJson(params.reply_markup) : params.reply_markup;
+      const rows = markup?.keyboard;
+      if (!Array.isArray(rows) || !rows.every((row: unknown) => Array.isArray(row) && row.every((b: any) => typeof b?.text === 'string' && b.text))) {
+        return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse reply keyboard markup JSON object" });
+      }
+      keyboard = { rows: rows.map((row: Array<{ text: string }>) => row.map((b) => b.text)), oneTime: markup.one_time_keyboard === true };
+    }
     const messageId = this.nextMessageId++;
     const file = field ? files[field] : undefined;
-    this.sent.push({ method, chatId, messageId, text: params.text, caption: params.caption, file });
+    this.sent.push({ method, chatId, messageId, text: params.text, caption: params.caption, file, ...(keyboard ? { keyboard } : {}) });
     const message: Record<string, any> = {
       message_id: messageId,
       from: this.bot,
@@ -324,4 +335,12 @@ function parseList(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value === 'string') return JSON.parse(value);
   return undefined;
+}
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
