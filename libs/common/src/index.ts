@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './access';
 export * from './parse-id.pipe';
 export * from './wakeable-loop';
+export * from './customer-language';

@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuditService } from '@pasokh/audit';
 import { ResolvedChannel } from '@pasokh/channel-core';
+import { customerLanguage } from '@pasokh/common';
 import { TransactionService } from '@pasokh/database';
 import { DomainEvents } from '@pasokh/events';
 import { MessagesService } from '@pasokh/messages';
 import { CsatRepository } from './csat.repository';
-import { parseScore, surveyChoices, surveyLanguage, surveyQuestion } from './survey-text';
+import { parseScore, surveyChoices, surveyQuestion } from './survey-text';
 
 // An answer after this long is a new message, not a rating.
 const ANSWER_WITHIN_DAYS = 7;
@@ -52,7 +53,7 @@ export class CsatService implements OnModuleInit, OnModuleDestroy {
     await this.tx.run(async (tx) => {
       const ticket = await this.surveys.candidate(tx.manager, ticketId);
       if (!ticket) return;
-      const language = surveyLanguage(ticket.locale, ticket.first_text);
+      const language = customerLanguage(ticket.locale, ticket.first_text);
       const messageId = await this.messages.sendSystemMessage(tx, { id: ticket.id, channelId: ticket.channel_id }, surveyQuestion(language), surveyChoices(language));
       await this.surveys.insert(tx.manager, ticket, messageId);
       await this.audit.record(tx.manager, { type: 'system', id: null }, { action: 'csat.asked', entityType: 'ticket', entityId: ticket.id, data: { messageId } });

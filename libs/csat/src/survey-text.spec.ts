@@ -1,4 +1,4 @@
-import { parseScore, surveyLanguage } from './survey-text';
+import { parseScore } from './survey-text';
 
 describe('parseScore', () => {
   it.each([
@@ -13,14 +13,4 @@ describe('parseScore', () => {
   ])('reads %j as %d', (text, score) => expect(parseScore(text)).toBe(score));
 
   it.each(['0', '6', '10', '5 stars are too few', 'ok', '', null, '3 4'])('does not read %j as a rating', (text) => expect(parseScore(text)).toBeNull());
-});
-
-describe('surveyLanguage', () => {
-  it("follows the customer's locale, else the script they wrote in", () => {
-    expect(surveyLanguage('fa-IR', 'hello')).toBe('fa');
-    expect(surveyLanguage('en', 'سلام')).toBe('en');
-    expect(surveyLanguage(null, 'سلام، سفارشم کجاست؟')).toBe('fa');
-    expect(surveyLanguage(null, 'Where is my order?')).toBe('en');
-    expect(surveyLanguage(null, null)).toBe('en');
-  });
 });

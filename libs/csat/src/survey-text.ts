@@ -1,28 +1,17 @@
-import { normalizeText } from '@pasokh/common';
+import { CustomerLanguage, normalizeText } from '@pasokh/common';
 
-export type SurveyLanguage = 'fa' | 'en';
-
-const QUESTIONS: Record<SurveyLanguage, string> = {
+const QUESTIONS: Record<CustomerLanguage, string> = {
   fa: 'از پاسخ‌گویی ما چقدر راضی بودید؟ لطفاً عددی از ۱ (ناراضی) تا ۵ (بسیار راضی) بفرستید.',
   en: 'How would you rate our help? Please reply with a number from 1 (poor) to 5 (great).',
 };
 
-export function surveyQuestion(language: SurveyLanguage): string {
+export function surveyQuestion(language: CustomerLanguage): string {
   return QUESTIONS[language];
 }
 
 /** The ratings as buttons, where the channel has them: what a tap sends back is what parseScore reads. */
-export function surveyChoices(language: SurveyLanguage): string[] {
+export function surveyChoices(language: CustomerLanguage): string[] {
   return language === 'fa' ? ['۱', '۲', '۳', '۴', '۵'] : ['1', '2', '3', '4', '5'];
-}
-
-/**
- * The customer's language: their profile's locale if set, else Persian when they wrote in Arabic
- * script (most of our customers' customers never set a locale).
- */
-export function surveyLanguage(locale: string | null, customerText: string | null): SurveyLanguage {
-  if (locale) return /^fa\b/i.test(locale) ? 'fa' : 'en';
-  return /[\u0600-\u06ff]/.test(customerText ?? '') ? 'fa' : 'en';
 }
 
 /**
