@@ -9,6 +9,7 @@ import { AgentsModule } from '@pasokh/agents';
 import { AssignmentModule } from '@pasokh/assignment';
 import { AuditModule } from '@pasokh/audit';
 import { AuthModule } from '@pasokh/auth';
+import { AwayReplyModule } from '@pasokh/away-reply';
 import { CsatModule } from '@pasokh/csat';
 import { ChannelCoreModule } from '@pasokh/channel-core';
 import { AppConfig, ConfigModule } from '@pasokh/config';
@@ -55,6 +56,7 @@ export class AppModule {
         SavedRepliesModule,
         AssignmentModule,
         CsatModule,
+        AwayReplyModule,
       ],
       controllers: [HealthController],
     };

@@ -22,6 +22,9 @@ export class ChannelEntity {
   @Column('integer', { name: 'max_open_per_agent', nullable: true }) maxOpenPerAgent: number | null;
   /** Ask the customer for a rating when an agent resolves a ticket (libs/csat). */
   @Column('boolean', { name: 'csat_enabled' }) csatEnabled: boolean;
+  /** Outside these business hours a new ticket gets an away reply (libs/away-reply). */
+  @Column('uuid', { name: 'away_calendar_id', nullable: true }) awayCalendarId: string | null;
+  @Column('text', { name: 'away_message', nullable: true }) awayMessage: string | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'last_error_at', nullable: true }) lastErrorAt: Date | null;
   @Column('timestamptz', { name: 'last_message_at', nullable: true }) lastMessageAt: Date | null;

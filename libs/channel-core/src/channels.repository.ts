@@ -32,6 +32,10 @@ export class ChannelsRepository {
     await manager.update(ChannelEntity, { id }, patch);
   }
 
+  async calendarExists(calendarId: string): Promise<boolean> {
+    return (await this.dataSource.query('SELECT 1 FROM business_calendars WHERE id = $1', [calendarId])).length > 0;
+  }
+
   async teamExists(teamId: string): Promise<boolean> {
     return (await this.dataSource.query('SELECT 1 FROM teams WHERE id = $1', [teamId])).length > 0;
   }

@@ -6,10 +6,10 @@ import { DomainEvents } from '@pasokh/events';
 import { createHash, randomBytes } from 'node:crypto';
 import { ResolvedChannel } from './channel-adapter';
 import { ChannelAdapterRegistry } from './channel-adapter.registry';
-import { ChannelEntity, ConnectionState } from './channel.entity';
+import { ChannelEntity, ChannelType, ConnectionState } from './channel.entity';
 import { ChannelsErrorCode, ChannelsException } from './channels.exception';
 import { ChannelsRepository } from './channels.repository';
-import { ChannelAssignmentDto, ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { ChannelAssignmentDto, ChannelAwayReplyDto, ChannelDto, CreateChannelDto, CreatedChannelDto, UpdateChannelDto } from './dto/channel.dto';
 import { mergeSecrets, SecretBox, splitSecrets } from './secret-box';
 
 export interface ChannelWithSecrets {
@@ -64,6 +64,7 @@ export class ChannelsService {
     const { publicPart, secrets } = splitSecrets(config, adapter.secretFields);
     const inboundToken = adapter.usesInboundToken ? `psk_c_${randomBytes(32).toString('base64url')}` : undefined;
     const assignment = await this.assignmentColumns(input.assignment ?? { auto: false, teamId: null, maxOpenPerAgent: null });
+    const away = await this.awayColumns(input.type, input.awayReply ?? null);
     const id = await this.tx.run(async ({ manager }) => {
       const id = await this.channels.insert(manager, {
         type: input.type,
@@ -74,8 +75,9 @@ export class ChannelsService {
         active: true,
         csatEnabled: input.csat ?? false,
         ...assignment,
+        ...away,
       });
-      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart, assignment: input.assignment, csat: input.csat } });
+      await this.audit.record(manager, actor, { action: 'channel.created', entityType: 'channel', entityId: id, data: { type: input.type, name: input.name, config: publicPart, assignment: input.assignment, csat: input.csat, awayReply: input.awayReply } });
       return id;
     });
     await this.afterSave(id);
@@ -90,6 +92,7 @@ export class ChannelsService {
     if (input.active !== undefined) patch.active = input.active;
     if (input.assignment) Object.assign(patch, await this.assignmentColumns(input.assignment));
     if (input.csat !== undefined) patch.csatEnabled = input.csat;
+    if (input.awayReply !== undefined) Object.assign(patch, await this.awayColumns(current.channel.type, input.awayReply));
     if (input.config) {
       // Secrets are write-only: a client that never saw them sends the config without them.
       const stored = splitSecrets(current.channel.config, adapter.secretFields).secrets;
@@ -106,7 +109,7 @@ export class ChannelsService {
         action: 'channel.updated',
         entityType: 'channel',
         entityId: id,
-        data: { name: patch.name, active: patch.active, config: patch.config, assignment: input.assignment, csat: input.csat },
+        data: { name: patch.name, active: patch.active, config: patch.config, assignment: input.assignment, csat: input.csat, awayReply: input.awayReply },
       });
     });
     this.resolved.delete(id);
@@ -120,6 +123,17 @@ export class ChannelsService {
       throw new ChannelsException(ChannelsErrorCode.INVALID_CONFIG, `assignment.teamId: no team has the id ${teamId} (GET /api/teams)`);
     }
     return { autoAssign: input.auto, routeTeamId: teamId, maxOpenPerAgent: input.maxOpenPerAgent ?? null };
+  }
+
+  private async awayColumns(type: ChannelType, input: ChannelAwayReplyDto | null): Promise<Pick<ChannelEntity, 'awayCalendarId' | 'awayMessage'>> {
+    if (!input) return { awayCalendarId: null, awayMessage: null };
+    if (type === 'webchat') {
+      throw new ChannelsException(ChannelsErrorCode.INVALID_CONFIG, 'awayReply: a web chat says it in the widget; set config.calendarId and config.awayMessage');
+    }
+    if (!(await this.channels.calendarExists(input.calendarId))) {
+      throw new ChannelsException(ChannelsErrorCode.INVALID_CONFIG, `awayReply.calendarId: no business hours have the id ${input.calendarId} (GET /api/calendars)`);
+    }
+    return { awayCalendarId: input.calendarId, awayMessage: input.message?.trim() || null };
   }
 
   /** Lets the adapter tell the provider about the channel (e.g. setWebhook), then tells listeners. */
@@ -177,6 +191,7 @@ export class ChannelsService {
       config: channel.config,
       assignment: { auto: channel.autoAssign, teamId: channel.routeTeamId, maxOpenPerAgent: channel.maxOpenPerAgent },
       csat: channel.csatEnabled,
+      awayReply: channel.awayCalendarId ? { calendarId: channel.awayCalendarId, message: channel.awayMessage } : null,
       ...(adapter.webhookPath ? { webhookUrl: this.config.publicUrl + adapter.webhookPath(channel.id) } : {}),
       health: {
         lastError: channel.lastError,

@@ -18,6 +18,16 @@ export class ChannelAssignmentDto {
   maxOpenPerAgent: number | null;
 }
 
+/** A reply to new tickets that arrive outside business hours. */
+export class ChannelAwayReplyDto {
+  @ApiProperty({ description: 'business hours (GET /api/calendars)' }) @IsUUID() calendarId: string;
+  @ApiProperty({ nullable: true, description: 'the text; {{opensAt}} becomes when the team is back. Null: a default in the customer\'s language' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  message: string | null;
+}
+
 export class CreateChannelDto {
   @ApiProperty({ enum: CHANNEL_TYPES }) @IsIn(CHANNEL_TYPES) type: ChannelType;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -28,6 +38,7 @@ export class CreateChannelDto {
   @Type(() => ChannelAssignmentDto)
   assignment?: ChannelAssignmentDto;
   @ApiPropertyOptional({ description: 'ask for a 1–5 rating when an agent resolves a ticket (default false)' }) @IsOptional() @IsBoolean() csat?: boolean;
+  @ApiPropertyOptional({ type: ChannelAwayReplyDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => ChannelAwayReplyDto) awayReply?: ChannelAwayReplyDto | null;
 }
 
 export class UpdateChannelDto {
@@ -39,6 +50,11 @@ export class UpdateChannelDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({ type: ChannelAssignmentDto }) @IsOptional() @ValidateNested() @Type(() => ChannelAssignmentDto) assignment?: ChannelAssignmentDto;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() csat?: boolean;
+  @ApiPropertyOptional({ type: ChannelAwayReplyDto, nullable: true, description: 'null turns it off' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelAwayReplyDto)
+  awayReply?: ChannelAwayReplyDto | null;
 }
 
 export class ChannelHealthDto {
@@ -58,6 +74,7 @@ export class ChannelDto {
   @ApiProperty({ description: 'the config without its secret fields' }) config: Record<string, unknown>;
   @ApiProperty({ type: ChannelAssignmentDto }) assignment: ChannelAssignmentDto;
   @ApiProperty({ description: 'asks for a rating when an agent resolves a ticket' }) csat: boolean;
+  @ApiProperty({ type: ChannelAwayReplyDto, nullable: true }) awayReply: ChannelAwayReplyDto | null;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ type: ChannelHealthDto }) health: ChannelHealthDto;
   @ApiProperty() createdAt: string;
