@@ -202,6 +202,29 @@ describe('settings in the browser', () => {
     await snap('settings-sla');
   });
 
+  it('sets an away reply for a channel, with those business hours', async () => {
+    await page.goto('/settings/channels?lang=en');
+    await page.getByRole('button', { name: 'Edit Bad hook' }).click();
+    const form = page.locator('form.settings-form');
+    await form.getByRole('heading', { name: 'Edit Bad hook' }).waitFor();
+    const away = form.getByRole('group', { name: 'Outside business hours' });
+    await away.getByLabel('Business hours').selectOption({ label: 'Tehran office' });
+    await away.getByText(/\{\{opensAt\}\} becomes when you are back/).waitFor();
+    await away.getByLabel(/Away reply/).fill('جمعه تعطیلیم؛ {{opensAt}} پاسخ می‌دهیم.');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const calendar = (await t.http.get('/api/calendars')).body.items.find((c: any) => c.name === 'Tehran office');
+    const channel = await eventually(async () => {
+      const found = (await channels()).find((c: any) => c.name === 'Bad hook');
+      return found.awayReply ? found : undefined;
+    });
+    expect(channel.awayReply).toEqual({ calendarId: calendar.id, message: 'جمعه تعطیلیم؛ {{opensAt}} پاسخ می‌دهیم.' });
+    // A web chat has its own field for this: no away reply section.
+    await page.getByRole('button', { name: 'Edit Shop site' }).click();
+    await form.getByRole('heading', { name: 'Edit Shop site' }).waitFor();
+    expect(await form.getByRole('group', { name: 'Outside business hours' }).count()).toBe(0);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('is right to left in Persian', async () => {
     await page.goto('/settings/channels?lang=fa');
     await page.getByRole('heading', { name: 'کانال‌ها' }).waitFor();

@@ -17,6 +17,7 @@ interface ChannelRow {
   config: Record<string, unknown>;
   assignment: Assignment;
   csat: boolean;
+  awayReply: { calendarId: string; message: string | null } | null;
   webhookUrl?: string;
   health: { lastError: string | null; lastErrorAt: string | null; lastMessageAt: string | null; connection?: { state: string } };
 }
@@ -118,8 +119,11 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
   const teams = useList<{ id: string; name: string }>('/api/teams');
   const [assignment, setAssignment] = useState<Assignment>(editing?.assignment ?? { auto: false, teamId: null, maxOpenPerAgent: null });
   const [csat, setCsat] = useState(editing?.csat ?? false);
+  const [away, setAway] = useState({ calendarId: editing?.awayReply?.calendarId ?? '', message: editing?.awayReply?.message ?? '' });
   const { submit, error, busy } = useSubmit(async () => {
-    const body = { name: name.trim(), config: toConfig(type, values), assignment, csat };
+    // A web chat says it in the widget (its own business hours field above).
+    const awayReply = type === 'webchat' || !away.calendarId ? null : { calendarId: away.calendarId, message: away.message.trim() || null };
+    const body = { name: name.trim(), config: toConfig(type, values), assignment, csat, awayReply };
     onSaved(
       editing
         ? await api<Created>(`/api/channels/${editing.id}`, { method: 'PATCH', body })
@@ -246,6 +250,31 @@ function ChannelForm({ editing, onSaved, onCancel }: { editing: ChannelRow | nul
           </div>
         )}
       </fieldset>
+      {type !== 'webchat' && (
+        <fieldset className="field assignment">
+          <legend>{t('channels.away.legend')}</legend>
+          <div className="field">
+            <label htmlFor={`${id}-away-hours`}>{t('channels.fields.calendarId')}</label>
+            <select id={`${id}-away-hours`} value={away.calendarId} onChange={(e) => setAway((a) => ({ ...a, calendarId: e.target.value }))}>
+              <option value="">{t('channels.away.none')}</option>
+              {(calendars.items ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          {away.calendarId && (
+            <div className="field">
+              <label htmlFor={`${id}-away-message`}>
+                {t('channels.away.message')} <span className="muted">{t('optional')}</span>
+              </label>
+              <textarea id={`${id}-away-message`} rows={3} dir="auto" maxLength={2000} value={away.message} onChange={(e) => setAway((a) => ({ ...a, message: e.target.value }))} />
+              <p className="muted field-hint">{t('channels.away.hint', { opensAt: '{{opensAt}}' })}</p>
+            </div>
+          )}
+        </fieldset>
+      )}
       <div className="field field-check">
         <input id={`${id}-csat`} type="checkbox" checked={csat} onChange={(e) => setCsat(e.target.checked)} />
         <label htmlFor={`${id}-csat`}>{t('channels.csat')}</label>
