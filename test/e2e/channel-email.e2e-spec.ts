@@ -166,6 +166,32 @@ describe('Email channel', () => {
       expect(await landed(answer)).toBe(ticketId);
     });
 
+    it('asks for a rating by a mail marked Auto-Submitted (agents\' replies are not); an answer of "5" is the rating', async () => {
+      expect((await t.http.patch(`/api/channels/${channelId}`, { csat: true })).status).toBe(200);
+      try {
+        const customer = `rate.${uniq()}@customer.test`;
+        const first = `${uniq()}@customer.test`;
+        await deliver(mail({ from: customer, subject: 'Refund', text: 'Where is my refund?', messageId: first }));
+        const ticketId = await landed(first);
+        const replyId = await reply(ticketId, 'Refunded today.');
+        const replyMail = await smtp.waitForMessage((m) => m.envelope.to.includes(customer) && m.parsed.text?.includes('Refunded today.') === true);
+        expect(replyMail.parsed.headers.get('auto-submitted')).toBeUndefined();
+        await settled(ticketId, replyId);
+        expect((await t.http.patch(`/api/tickets/${ticketId}`, { status: 'resolved' })).status).toBe(200);
+        const survey = await smtp.waitForMessage((m) => m.envelope.to.includes(customer) && m.parsed.text?.includes('How would you rate our help?') === true);
+        expect(survey.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+
+        const answer = `${uniq()}@customer.test`;
+        const ours = survey.parsed.messageId!.slice(1, -1);
+        await deliver(mail({ from: customer, subject: `Re: ${survey.parsed.subject}`, text: '5\r\n\r\n> How would you rate our help?', messageId: answer, inReplyTo: ours, references: [first, ours] }));
+        expect(await landed(answer)).toBe(ticketId);
+        expect((await sql('SELECT score FROM csat_surveys WHERE ticket_id = $1', [ticketId]))[0].score).toBe(5);
+        expect((await t.http.get(`/api/tickets/${ticketId}`)).body.status).toBe('resolved');
+      } finally {
+        await t.http.patch(`/api/channels/${channelId}`, { csat: false });
+      }
+    });
+
     it('files the sent reply in the Sent folder when configured', async () => {
       await dovecot.append(SUPPORT.user, SUPPORT.password, 'Sent', mail({ from: SUPPORT.user, subject: 'seed', text: 'seed' }));
       const before = await dovecot.messageCount(SUPPORT.user, SUPPORT.password, 'Sent');

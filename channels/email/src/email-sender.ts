@@ -38,6 +38,8 @@ export class EmailSender {
       ...(message.html ? { html: message.html } : {}),
       attachments,
       date: new Date(),
+      // RFC 3834: other systems' autoresponders do not answer an automatic message.
+      ...(message.automatic ? { headers: { 'Auto-Submitted': 'auto-replied' } } : {}),
     });
     const raw = await composer.compile().build();
 

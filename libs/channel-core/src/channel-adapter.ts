@@ -73,6 +73,8 @@ export interface OutboundMessage {
   agent: { id: string; name: string } | null;
   /** Answers the customer can tap (a rating's 1–5); a channel without buttons sends the text alone. */
   quickReplies: string[];
+  /** Pasokh wrote it, not an agent (a survey, an away reply): email marks it Auto-Submitted. */
+  automatic: boolean;
 }
 
 export interface SendResult {

@@ -123,6 +123,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
           .map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, read: () => this.storage.get(a.storageKey!) })),
         agent: context.agentId ? { id: context.agentId, name: context.agentName ?? '' } : null,
         quickReplies: context.quickReplies ?? [],
+        automatic: context.automatic,
       },
     };
   }

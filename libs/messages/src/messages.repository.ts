@@ -21,6 +21,7 @@ export interface OutboundContext {
   inReplyTo: string | null;
   references: string[];
   quickReplies: string[] | null;
+  automatic: boolean;
 }
 
 /**
@@ -97,7 +98,7 @@ export class MessagesRepository {
   /** What the delivery worker needs to address a reply: ticket, customer, and their id on the channel. */
   async outboundContext(messageId: string): Promise<OutboundContext | null> {
     const rows: OutboundContext[] = await this.dataSource.query(
-      `SELECT m.ticket_id AS "ticketId", m.text, m.html, m.quick_replies AS "quickReplies", t.number::int AS "ticketNumber", t.subject, t.thread_key AS "threadKey",
+      `SELECT m.ticket_id AS "ticketId", m.text, m.html, m.quick_replies AS "quickReplies", m.author_type = 'system' AS automatic, t.number::int AS "ticketNumber", t.subject, t.thread_key AS "threadKey",
               t.channel_id AS "channelId", cu.name AS "customerName", cu.email, cu.phone, a.id AS "agentId", a.name AS "agentName",
               (SELECT i.external_id FROM customer_identities i JOIN channels ch ON ch.id = t.channel_id
                 WHERE i.customer_id = t.customer_id AND i.channel_type = ch.type ORDER BY i.created_at DESC LIMIT 1) AS "externalId",
