@@ -62,8 +62,12 @@ describe('notifications in the browser', () => {
     const res = await inbound(t.http, channel, { externalMessageId: 'n-1', from: { externalId: 'reza', name: 'Reza' }, text: 'My order is late' });
     const ticket = (await t.http.get(`/api/tickets/${res.body.ticketId}`)).body;
     await t.http.patch(`/api/tickets/${ticket.id}`, { assigneeId: agent.id });
-    await page.getByRole('status').getByText(`Ticket #${ticket.number} is yours — Administrator gave it to you · Reza`).waitFor();
+    const notice = page.getByRole('status').locator('.toast', { hasText: `Ticket #${ticket.number} is yours — Administrator gave it to you · Reza` });
+    await notice.waitFor();
     expect(await notes()).toEqual([]); // in view: no desktop notification
+    await notice.getByRole('button', { name: 'Open' }).click();
+    await page.waitForURL(`**/inbox/mine/${ticket.id}**`);
+    expect(await notice.count()).toBe(0);
   });
 
   it('turns desktop notifications on; in the background the title counts, a notification says it, a click opens the ticket', async () => {

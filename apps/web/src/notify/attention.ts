@@ -59,12 +59,14 @@ export interface Alert {
   ticketId: string;
   /** Where a click on the notification goes. */
   open: () => void;
+  /** The in-app notice's button for `open`. */
+  openLabel: string;
 }
 
 /** In view: an in-app notice. Away: the tab title counts it, and a desktop notification if on. */
 export function alertAgent(alert: Alert): void {
   if (!document.hidden) {
-    notify(`${alert.title} — ${alert.body}`);
+    notify(`${alert.title} — ${alert.body}`, { label: alert.openLabel, run: alert.open });
     return;
   }
   baseTitle ??= document.title;

@@ -32,6 +32,7 @@ export function useAttention(me: string): void {
       body: `${by ? t('attention.assignedBy', { name: by.name }) : t('attention.assignedAuto')} · ${about}`,
       ticketId: ticket.id,
       open: open(ticket.id),
+      openLabel: t('attention.open'),
     });
   });
   useSocketEvent<Message>('message.created', (message) => {
@@ -45,6 +46,7 @@ export function useAttention(me: string): void {
         body: message.text?.slice(0, 140) || t('attention.attachment'),
         ticketId: ticket.id,
         open: open(ticket.id),
+        openLabel: t('attention.open'),
       });
     }, 0);
   });

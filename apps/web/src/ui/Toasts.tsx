@@ -11,6 +11,18 @@ export function Toasts() {
       .map((toast) => (
         <div key={toast.id} className={`toast toast-${kind}`}>
           <span className="toast-text">{toast.text}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                dismiss(toast.id);
+                toast.action!.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button type="button" className="icon-button" onClick={() => dismiss(toast.id)} aria-label={t('actions.dismiss')}>
             ×
           </button>

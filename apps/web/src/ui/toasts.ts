@@ -11,6 +11,8 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  /** A button beside the text (e.g. "Open" the ticket a notice is about). */
+  action?: { label: string; run: () => void };
 }
 
 let toasts: Toast[] = [];
@@ -26,10 +28,10 @@ export function dismiss(id: number): void {
   emit();
 }
 
-function push(kind: Toast['kind'], text: string, ttlMs: number): void {
+function push(kind: Toast['kind'], text: string, ttlMs: number, action?: Toast['action']): void {
   // The same text twice in a row (a burst of failures) is shown once.
   if (toasts.some((t) => t.text === text && t.kind === kind)) return;
-  const toast = { id: nextId++, kind, text };
+  const toast = { id: nextId++, kind, text, action };
   toasts = [...toasts.slice(-4), toast];
   emit();
   setTimeout(() => dismiss(toast.id), ttlMs);
@@ -55,8 +57,9 @@ export function reportError(error: unknown, context?: string): void {
   push('error', context ? `${context}: ${text}` : text, 12_000);
 }
 
-export function notify(text: string): void {
-  push('info', text, 4_000);
+/** Information; with an action it stays longer, to be taken. */
+export function notify(text: string, action?: Toast['action']): void {
+  push('info', text, action ? 10_000 : 4_000, action);
 }
 
 function subscribe(listener: () => void): () => void {
