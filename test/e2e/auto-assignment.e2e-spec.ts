@@ -133,4 +133,17 @@ describe('auto assignment (a channel routes its tickets)', () => {
     expect(azadeh.events.filter((e) => e.payload?.id === secret || e.payload?.ticketId === secret)).toEqual([]);
     expect((await t.http.as(agents.Azadeh.token).get(`/api/tickets/${secret}`)).status).toBe(404);
   });
+
+  it("a team with nobody in, however many tickets it has waiting, does not hold up other tickets", async () => {
+    const absent = (await t.http.post('/api/agents', { name: 'Absent', email: 'absent@example.com', password: 'agent-password', role: 'agent' })).body.id;
+    const night = (await t.http.post('/api/teams', { name: 'Night', memberIds: [absent] })).body.id;
+    const nightChannel = await createApiChannel(t.http);
+    await t.http.patch(`/api/channels/${nightChannel.id}`, { assignment: { auto: true, teamId: night, maxOpenPerAgent: null } });
+    for (let i = 0; i < 205; i++) await newTicket(nightChannel);
+    await online('Azadeh');
+    const dayChannel = await createApiChannel(t.http);
+    await t.http.patch(`/api/channels/${dayChannel.id}`, { assignment: { auto: true, teamId: null, maxOpenPerAgent: null } });
+    const id = await newTicket(dayChannel);
+    expect([agents.Azadeh.id, agents.Babak.id]).toContain(await assignedTo(id));
+  });
 });

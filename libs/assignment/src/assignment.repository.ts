@@ -31,16 +31,21 @@ export class AssignmentRepository {
     return rows[0].ok;
   }
 
-  /** Unassigned open tickets on channels that assign automatically, oldest first. */
-  async queue(manager: EntityManager, limit: number): Promise<QueuedTicket[]> {
+  /**
+   * Unassigned open tickets on channels that assign automatically, oldest first — only those someone
+   * online may take (no team, or one of `teamIds`), so a team with nobody in, however long its queue,
+   * hides no other team's tickets.
+   */
+  async queue(manager: EntityManager, teamIds: string[], limit: number): Promise<QueuedTicket[]> {
     const rows: Array<{ id: string; team_id: string | null; max_open_per_agent: number | null }> = await manager.query(
       `SELECT t.id, t.team_id, c.max_open_per_agent
          FROM tickets t
          JOIN channels c ON c.id = t.channel_id AND c.auto_assign
-        WHERE t.assignee_id IS NULL AND t.status = 'open'
+        WHERE t.assignee_id IS NULL AND t.status = 'open' AND (t.team_id IS NULL OR t.team_id = ANY($1::uuid[]))
         ORDER BY t.created_at, t.id
         LIMIT ${limit}
         FOR UPDATE OF t SKIP LOCKED`,
+      [teamIds],
     );
     return rows.map((r) => ({ id: r.id, teamId: r.team_id, maxOpenPerAgent: r.max_open_per_agent }));
   }

@@ -64,9 +64,9 @@ export class AutoAssigner implements OnApplicationBootstrap, OnModuleDestroy {
     this.lastRoundAt = Date.now();
     const assigned = await this.tx.run(async (tx) => {
       if (!(await this.assignments.takeTurn(tx.manager))) return 0;
-      const queue = await this.assignments.queue(tx.manager, BATCH);
-      if (!queue.length) return 0;
       const candidates = await this.assignments.candidates(tx.manager);
+      if (!candidates.length) return 0;
+      const queue = await this.assignments.queue(tx.manager, [...new Set(candidates.flatMap((c) => c.teamIds))], BATCH);
       const now = new Date();
       let count = 0;
       for (const ticket of queue) {
