@@ -203,7 +203,7 @@ describe('web chat widget in the browser', () => {
     expect(await choices.getByRole('button').allTextContents()).toEqual(['۱', '۲', '۳', '۴', '۵']);
     await snap(page, 'webchat-rating-fa');
     await choices.getByRole('button', { name: '۴' }).click();
-    await widget(page).locator('.msg.in', { hasText: '۴' }).locator('.meta', { hasText: 'شما' }).waitFor();
+    await widget(page).locator('.msg.in', { hasText: /^۴/ }).locator('.meta', { hasText: 'شما' }).waitFor();
     expect(await choices.count()).toBe(0);
     await eventually(async () => {
       const [row] = await t.db.database.dataSource.query('SELECT score FROM csat_surveys WHERE ticket_id = $1', [ticket.id]);
@@ -213,7 +213,7 @@ describe('web chat widget in the browser', () => {
     // After a reload the question is in the history, answered: no buttons.
     await page.reload();
     await widget(page).locator('button.launcher').click();
-    await widget(page).locator('.msg.in', { hasText: '۴' }).waitFor();
+    await widget(page).locator('.msg.in', { hasText: /^۴/ }).waitFor();
     expect(await widget(page).getByRole('group', { name: 'پاسخ‌ها' }).count()).toBe(0);
     await context.close();
   });
